@@ -1,0 +1,33 @@
+/**
+ * Errors someone branches on. Bugs throw a plain `Error('<module>: internal error: …')` instead.
+ * Imports nothing, so the server, the workers and the UI can all share it.
+ */
+export type ErrorCode =
+  | 'passkey-cancelled'
+  | 'prf-unsupported'
+  | 'header-invalid'
+  | 'unknown-version'
+  | 'wrong-key'
+  | 'chunk-corrupt'
+  | 'truncated'
+  | 'quota-exceeded'
+  | 'offline'
+  | 'server-rejected'
+  | 'internal'
+
+export class AppError extends Error {
+  override readonly name = 'AppError'
+  readonly details: Readonly<Record<string, string | number>>
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    opts: { cause?: unknown; details?: Record<string, string | number> } = {},
+  ) {
+    super(message, { cause: opts.cause })
+    this.details = opts.details ?? {}
+  }
+}
+
+export function isAppError(e: unknown, code?: ErrorCode): e is AppError {
+  return e instanceof Error && e.name === 'AppError' && (code === undefined || (e as AppError).code === code)
+}
