@@ -18,6 +18,9 @@ export interface AttachmentRef {
   name: string
   type: string // MIME type
   size: number // bytes
+  /** Pixel size of an image, known when its thumbnail was made (lets the UI reserve space). */
+  width?: number
+  height?: number
 }
 
 export interface Message {
