@@ -18,6 +18,8 @@ export type ErrorCode =
   | 'wrong-key'
   | 'chunk-corrupt'
   | 'truncated'
+  | 'manifest-corrupt'
+  | 'snapshot-mismatch'
   | 'quota-exceeded'
   | 'offline'
   | 'server-rejected'

@@ -27,3 +27,32 @@ export const LABEL_RECOVERY_KEK = `${FORMAT_GENERATION}/recovery-kek`
 export const LABEL_RECOVERY_ID = `${FORMAT_GENERATION}/recovery-id`
 export const LABEL_RECOVERY_AUTH = `${FORMAT_GENERATION}/recovery-auth`
 export const LABEL_ENVELOPE_AAD = `${FORMAT_GENERATION}/envelope`
+
+// ── Backup format (docs/FORMAT.md) ───────────────────────────────────────────────────────────────
+/** Version byte of every v1 backup object (chunk, manifest), FORMAT.md §3; a reader rejects others. */
+export const BACKUP_FORMAT_VERSION = 1
+/** First four bytes of an encrypted chunk / manifest, FORMAT.md §3. */
+export const CHUNK_MAGIC = 'ksck'
+export const MANIFEST_MAGIC = 'ksmf'
+/** Bytes of the public key identifier, the chunk id, the snapshot id, an AES-GCM nonce and tag (FORMAT.md §2–§5). */
+export const KEY_ID_SIZE = 16
+export const CHUNK_ID_SIZE = 32
+export const SNAPSHOT_ID_SIZE = 16
+export const BACKUP_NONCE_SIZE = 12
+export const BACKUP_TAG_SIZE = 16
+/** `magic || version || keyId || nonce`, FORMAT.md §4. */
+export const CHUNK_HEADER_SIZE = 4 + 1 + KEY_ID_SIZE + BACKUP_NONCE_SIZE
+/** `magic || version || keyId || snapshotId || nonce || sealedLength`, FORMAT.md §5. */
+export const MANIFEST_HEADER_SIZE = 4 + 1 + KEY_ID_SIZE + SNAPSHOT_ID_SIZE + BACKUP_NONCE_SIZE + 4
+/** Attachments are cut into parts of this many bytes (the last may be shorter), FORMAT.md §6.2. */
+export const ATTACHMENT_PART_SIZE = 4 * 1024 * 1024
+/** A message page closes after this many messages, or before it would pass PAGE_MAX_BYTES (FORMAT.md §6.1). */
+export const PAGE_MESSAGES = 256
+export const PAGE_MAX_BYTES = 4 * 1024 * 1024
+/** Largest chunk plaintext a v1 reader accepts (bytes), FORMAT.md §4. */
+export const MAX_CHUNK_LENGTH = 64 * 1024 * 1024
+/** HKDF `info` labels of the backup keys (FORMAT.md §2). */
+export const LABEL_KEY_ID = `${FORMAT_GENERATION}/key-id`
+export const LABEL_CHUNK_ID = `${FORMAT_GENERATION}/chunk-id`
+export const LABEL_CHUNK_ENC = `${FORMAT_GENERATION}/chunk-enc`
+export const LABEL_MANIFEST = `${FORMAT_GENERATION}/manifest`
