@@ -1,0 +1,115 @@
+import { resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import * as v from 'valibot'
+
+/** The project's top-level folder: the default STATIC_DIR is its `dist/`, wherever the server starts. */
+const PROJECT_DIR = fileURLToPath(new URL('../../', import.meta.url))
+
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const
+export type LogLevel = (typeof LOG_LEVELS)[number]
+
+export interface ServerConfig {
+  host: string
+  /** 0 picks a free port (the `listening` log line tells which). */
+  port: number
+  dataDir: string
+  staticDir: string
+  rpId: string
+  rpName: string
+  /** Exact origins (scheme://host[:port]) the browser may use; WebAuthn responses must come from one of them. */
+  origins: string[]
+  sessionTtlHours: number
+  /** Largest JSON request body, in bytes. */
+  maxJsonBytes: number
+  /** Requests per minute per client IP on /api/auth/*. */
+  authRateLimit: number
+  /** Take the client IP from the last X-Forwarded-For entry (set it only behind a reverse proxy). */
+  trustProxy: boolean
+  logLevel: LogLevel
+  /** How long shutdown waits for in-flight requests before cutting them. */
+  shutdownTimeoutMs: number
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError'
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`)
+  }
+}
+
+const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+
+const intIn = (name: string, min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^\d+$/, `${name} must be a whole number`),
+    v.transform(Number),
+    v.minValue(min, `${name} must be at least ${min}`),
+    v.maxValue(max, `${name} must be at most ${max}`),
+  )
+
+const text = (name: string) => v.pipe(v.string(), v.trim(), v.nonEmpty(`${name} must not be empty`))
+
+const EnvSchema = v.object({
+  HOST: v.optional(text('HOST'), '127.0.0.1'),
+  PORT: v.optional(intIn('PORT', 0, 65535), '8080'),
+  DATA_DIR: v.optional(text('DATA_DIR'), './data'),
+  STATIC_DIR: v.optional(text('STATIC_DIR')),
+  RP_ID: v.optional(v.pipe(v.string(), v.regex(HOSTNAME, 'RP_ID must be a lower-case host name such as example.com')), 'localhost'),
+  RP_NAME: v.optional(v.pipe(text('RP_NAME'), v.maxLength(64, 'RP_NAME must be at most 64 characters')), 'Keepsake'),
+  ORIGINS: v.optional(text('ORIGINS')),
+  SESSION_TTL_HOURS: v.optional(intIn('SESSION_TTL_HOURS', 1, 24 * 366), '720'),
+  MAX_JSON_BYTES: v.optional(intIn('MAX_JSON_BYTES', 4096, 16 * 1024 * 1024), '65536'),
+  AUTH_RATE_LIMIT: v.optional(intIn('AUTH_RATE_LIMIT', 1, 100_000), '30'),
+  TRUST_PROXY: v.optional(v.picklist(['0', '1', 'false', 'true'], 'TRUST_PROXY must be 0, 1, false or true'), '0'),
+  LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`), 'info'),
+  SHUTDOWN_TIMEOUT_MS: v.optional(intIn('SHUTDOWN_TIMEOUT_MS', 100, 600_000), '10000'),
+})
+
+/** Reads and validates the environment; throws {@link ConfigError} listing every bad value. */
+export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''))
+  const parsed = v.safeParse(EnvSchema, present)
+  if (!parsed.success) {
+    throw new ConfigError(parsed.issues.map((issue) => `${v.getDotPath(issue) ?? '?'}: ${issue.message}`))
+  }
+  const e = parsed.output
+  const origins = (e.ORIGINS ?? `http://localhost:${e.PORT}`).split(',').map((origin) => origin.trim()).filter(Boolean)
+  const problems = origins.flatMap((origin) => originProblems(origin, e.RP_ID))
+  if (origins.length === 0) problems.push('ORIGINS: list at least one origin')
+  if (problems.length) throw new ConfigError(problems)
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: resolve(e.DATA_DIR),
+    staticDir: e.STATIC_DIR ? resolve(e.STATIC_DIR) : resolve(PROJECT_DIR, 'dist'),
+    rpId: e.RP_ID,
+    rpName: e.RP_NAME,
+    origins,
+    sessionTtlHours: e.SESSION_TTL_HOURS,
+    maxJsonBytes: e.MAX_JSON_BYTES,
+    authRateLimit: e.AUTH_RATE_LIMIT,
+    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    logLevel: e.LOG_LEVEL,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+  }
+}
+
+/** An origin must be exactly scheme://host[:port], https unless it is localhost, and inside RP_ID. */
+function originProblems(origin: string, rpId: string): string[] {
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    return [`ORIGINS: ${JSON.stringify(origin)} is not a URL`]
+  }
+  if (url.origin !== origin) return [`ORIGINS: ${JSON.stringify(origin)} must be written exactly as ${JSON.stringify(url.origin)}`]
+  const problems: string[] = []
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && url.hostname === 'localhost')) {
+    problems.push(`ORIGINS: ${origin} must use https (only http://localhost may use http: passkeys need a secure context)`)
+  }
+  if (url.hostname !== rpId && !url.hostname.endsWith(`.${rpId}`)) {
+    problems.push(`ORIGINS: ${origin} is not within RP_ID ${rpId}`)
+  }
+  return problems
+}

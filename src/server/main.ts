@@ -1,0 +1,93 @@
+/**
+ * The Keepsake server process: `node --import tsx src/server/main.ts`. Reads the environment
+ * (src/server/config.ts, docs/SERVER.md), opens the stores in DATA_DIR, serves the PWA and /api,
+ * and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, closes the stores, exits 0.
+ */
+import { existsSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import type { Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createAdaptorServer } from '@hono/node-server'
+import { createApp } from './app'
+import { ConfigError, type ServerConfig, loadConfig } from './config'
+import { type Logger, createLogger } from './createLogger'
+import { FsBlobStore } from './stores/FsBlobStore'
+import { SqliteMetaStore } from './stores/SqliteMetaStore'
+
+const PURGE_INTERVAL_MS = 10 * 60_000
+
+function readConfig(): ServerConfig {
+  try {
+    const config = loadConfig(process.env)
+    if (!existsSync(join(config.staticDir, 'index.html'))) {
+      throw new ConfigError([`STATIC_DIR: ${config.staticDir} has no index.html (build the app first: npm run build)`])
+    }
+    return config
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e
+    createLogger('error').error('invalid configuration', { problems: e.problems.join('; ') })
+    process.exit(1)
+  }
+}
+
+async function main(): Promise<void> {
+  let config = readConfig()
+  const log = createLogger(config.logLevel)
+  await mkdir(config.dataDir, { recursive: true })
+  const meta = SqliteMetaStore.open(join(config.dataDir, 'meta.sqlite'))
+  const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'))
+
+  let handle: ReturnType<typeof createApp> | undefined
+  const server = createAdaptorServer({ fetch: (request, env) => handle!.fetch(request, env) }) as Server
+  server.on('error', async (e: NodeJS.ErrnoException) => {
+    log.error('cannot listen', { host: config.host, port: config.port, code: e.code ?? null, message: e.message })
+    await Promise.allSettled([blobs.close(), meta.close()])
+    process.exit(1)
+  })
+  server.listen(config.port, config.host, () => {
+    const { port } = server.address() as AddressInfo
+    // With PORT=0 the default origin can only be known once the port is.
+    if (!process.env.ORIGINS && config.port === 0) config = { ...config, origins: [`http://localhost:${port}`] }
+    handle = createApp({ config, blobs, meta, log })
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host
+    log.info('listening', { url: `http://${host}:${port}`, origins: config.origins.join(','), rpId: config.rpId })
+  })
+
+  const purge = setInterval(() => {
+    meta.purgeExpired(Date.now()).catch((e: Error) => log.warn('purge failed', { message: e.message }))
+  }, PURGE_INTERVAL_MS)
+  purge.unref()
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    clearInterval(purge)
+    log.info('shutting down', { signal })
+    let forced = false
+    const deadline = setTimeout(() => {
+      forced = true
+      log.warn('shutdown timeout: closing connections with requests still running', { timeoutMs: config.shutdownTimeoutMs })
+      server.closeAllConnections()
+    }, config.shutdownTimeoutMs)
+    server.close(() => void stopped(log, deadline, forced, async () => Promise.all([blobs.close(), meta.close()])))
+    server.closeIdleConnections()
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+async function stopped(log: Logger, deadline: NodeJS.Timeout, forced: boolean, closeStores: () => Promise<unknown>) {
+  clearTimeout(deadline)
+  try {
+    await closeStores()
+  } catch (e) {
+    log.error('closing the stores failed', { message: (e as Error).message })
+    process.exit(1)
+  }
+  log.info('stopped', { forced })
+  process.exit(forced ? 1 : 0)
+}
+
+await main()
