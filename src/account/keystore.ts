@@ -81,3 +81,15 @@ export async function forgetAccount(db = accountDatabase()): Promise<void> {
     await db.account.clear()
   })
 }
+
+/** What the UI shows of the account on this device: the record, and whether the master key is here. */
+export interface AccountState {
+  account: AccountRecord | null
+  unlocked: boolean
+}
+
+/** Reads the account state without an explicit transaction, so it can run inside a Dexie liveQuery. */
+export async function loadAccountState(db = accountDatabase()): Promise<AccountState> {
+  const [account, stored] = await Promise.all([db.account.get('current'), db.keys.get('master')])
+  return { account: account ?? null, unlocked: !!account && stored?.accountId === account.accountId }
+}
