@@ -47,6 +47,8 @@ const SERVER_CODES = {
   'recovery-key-invalid': 'wrong-key',
   'last-credential': 'last-credential',
   'last-unlock-method': 'last-unlock-method',
+  'credential-exists': 'passkey-exists',
+  'credential-unknown': 'passkey-not-enrolled',
 } as const
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -5,12 +5,14 @@ import { SignedInPanel } from './SignedInPanel'
 import { SignedOutPanel } from './SignedOutPanel'
 import './account.css'
 
-/** Settings → Account: passkey sign-up and sign-in, the account's passkeys, the recovery key. */
+/**
+ * Settings → Account (the Settings page gives it its section and heading): passkey sign-up and
+ * sign-in, the account's passkeys, the recovery key.
+ */
 export function AccountSection() {
   const account = createAccount()
   return (
-    <section class="settings-section account-section" aria-labelledby="account-heading">
-      <h2 id="account-heading">Account</h2>
+    <div class="account-section">
       <Switch>
         <Match when={account.state() === undefined}>
           <p class="hint">Loading…</p>
@@ -32,6 +34,6 @@ export function AccountSection() {
       <Show when={account.recoveryKeyToShow()}>
         {(recoveryKey) => <RecoveryKeyDialog recoveryKey={recoveryKey()} onSaved={() => account.dismissRecoveryKey()} />}
       </Show>
-    </section>
+    </div>
   )
 }

@@ -62,7 +62,7 @@ export function SignedInPanel(props: { account: AccountStore; record: AccountRec
       </Show>
 
       <section class="account-subsection" aria-labelledby="passkeys-heading">
-        <h3 id="passkeys-heading">Passkeys</h3>
+        <h4 id="passkeys-heading">Passkeys</h4>
         <Show when={sessionEnded()}>
           <p class="account-error" role="alert">
             Your session has ended. Sign in with your passkey again to manage your passkeys.
@@ -92,7 +92,7 @@ export function SignedInPanel(props: { account: AccountStore; record: AccountRec
       </section>
 
       <section class="account-subsection" aria-labelledby="recovery-heading">
-        <h3 id="recovery-heading">Recovery key</h3>
+        <h4 id="recovery-heading">Recovery key</h4>
         <p>
           Your recovery key unlocks your backups when no passkey is at hand. Making a new one replaces the old one, which
           then stops working.
