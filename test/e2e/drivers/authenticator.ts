@@ -3,6 +3,8 @@ import type { BrowserContext, CDPSession, Page } from '@playwright/test'
 export interface AuthenticatorOptions {
   /** Whether the authenticator supports the WebAuthn PRF extension (default true). */
   hasPrf?: boolean
+  /** How it is attached (default 'internal', a platform authenticator; Chromium allows one of those). */
+  transport?: 'internal' | 'usb' | 'nfc' | 'ble'
 }
 
 export interface VirtualCredential {
@@ -39,7 +41,7 @@ export class Authenticators {
       options: {
         protocol: 'ctap2',
         ctap2Version: 'ctap2_1',
-        transport: 'internal',
+        transport: opts.transport ?? 'internal',
         hasResidentKey: true,
         hasUserVerification: true,
         isUserVerified: true,
