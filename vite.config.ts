@@ -3,9 +3,11 @@ import { defineConfig } from 'vite'
 import solid from 'vite-plugin-solid'
 import { VitePWA } from 'vite-plugin-pwa'
 import { fileURLToPath } from 'node:url'
+import { readFileSync } from 'node:fs'
 
 const apiPort = process.env.PORT ?? '8080'
 const projectDir = fileURLToPath(new URL('.', import.meta.url))
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 
 export default defineConfig({
   // index.html lives in src/ so the project's top level stays package.json, src/, workers/, public/, test/…
@@ -47,6 +49,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
+  define: { __APP_VERSION__: JSON.stringify(version) },
   worker: { format: 'es' },
   build: { target: 'es2022', sourcemap: true, outDir: '../dist', emptyOutDir: true },
   server: { proxy: { '/api': `http://127.0.0.1:${apiPort}` } },

@@ -1,0 +1,90 @@
+import { createResource, createSignal, Show } from 'solid-js'
+import type { AttachmentRef } from '../../db/ChatDB'
+import { createObjectUrl } from '../../state/createObjectUrl'
+import { saveAttachment } from '../../state/saveAttachment'
+import { useChatDB } from '../../state/useChatDB'
+import { formatBytes } from '../formatBytes'
+import { Icon } from '../Icon'
+import { ImageViewer } from './ImageViewer'
+
+/** Largest on-screen size of a photo in a bubble, in CSS pixels. */
+const PHOTO_MAX = { width: 280, height: 320 }
+
+/** The size a photo takes in a bubble, known before it loads so rows do not jump. */
+export function photoBox(ref: Pick<AttachmentRef, 'width' | 'height'>): { width: number; height: number } {
+  const w = ref.width ?? 4
+  const h = ref.height ?? 3
+  const scale = Math.min(PHOTO_MAX.width / w, PHOTO_MAX.height / h)
+  return { width: Math.round(w * scale), height: Math.round(h * scale) }
+}
+
+export function isPhoto(ref: Pick<AttachmentRef, 'type'>): boolean {
+  return /^image\/(jpeg|png|gif|webp|avif|bmp)$/.test(ref.type)
+}
+
+export function AttachmentView(props: { attachment: AttachmentRef }) {
+  return (
+    <Show when={isPhoto(props.attachment)} fallback={<FileCard attachment={props.attachment} />}>
+      <Photo attachment={props.attachment} />
+    </Show>
+  )
+}
+
+function Photo(props: { attachment: AttachmentRef }) {
+  const db = useChatDB()
+  const [open, setOpen] = createSignal(false)
+  const [record] = createResource(() => props.attachment.id, (id) => db.attachments.get(id))
+  const thumbnailUrl = createObjectUrl(() => {
+    const r = record()
+    return r?.thumbnail ?? r?.blob
+  })
+  const box = () => photoBox(props.attachment)
+  return (
+    <>
+      <button
+        type="button"
+        class="photo"
+        aria-label={`Open photo ${props.attachment.name}`}
+        style={{ width: `${box().width}px`, height: `${box().height}px` }}
+        onClick={(e) => {
+          e.stopPropagation()
+          setOpen(true)
+        }}
+      >
+        <Show when={thumbnailUrl()}>
+          {(url) => <img src={url()} alt={props.attachment.name} width={box().width} height={box().height} decoding="async" />}
+        </Show>
+      </button>
+      <Show when={open()}>
+        <ImageViewer attachment={props.attachment} onClose={() => setOpen(false)} />
+      </Show>
+    </>
+  )
+}
+
+function FileCard(props: { attachment: AttachmentRef }) {
+  const db = useChatDB()
+  return (
+    <div class="file-card">
+      <span class="file-icon" aria-hidden="true">
+        <Icon name="file" size={22} />
+      </span>
+      <span class="file-text">
+        <span class="file-name">{props.attachment.name}</span>
+        <span class="file-size">{formatBytes(props.attachment.size)}</span>
+      </span>
+      <button
+        type="button"
+        class="icon-button"
+        aria-label={`Download ${props.attachment.name}`}
+        title="Download"
+        onClick={(e) => {
+          e.stopPropagation()
+          void saveAttachment(db, props.attachment.id)
+        }}
+      >
+        <Icon name="download" />
+      </button>
+    </div>
+  )
+}

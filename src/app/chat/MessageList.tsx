@@ -1,0 +1,107 @@
+import { createVirtualizer } from '@tanstack/solid-virtual'
+import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import type { ConversationId, Message, MessageId } from '../../db/ChatDB'
+import { messagePosition } from '../../db/messagePages'
+import { createMessageWindow, type VisibleRange } from '../../state/createMessageWindow'
+import { useChatDB } from '../../state/useChatDB'
+import { estimateRowHeight, MessageRow } from './MessageRow'
+
+const HIGHLIGHT_MS = 2500
+
+/**
+ * A conversation's messages, virtualized: only the rows on screen (plus a few) exist in the page, and
+ * only their pages are read from the database, so a history of any length opens at once, at its newest
+ * message, and keeps up with new messages while scrolled to the end.
+ */
+export function MessageList(props: {
+  conversationId: ConversationId
+  focusMessageId?: MessageId
+  /** Messages by anyone but 'me' and this name (a group's members) show their author. */
+  conversationName: string
+  onDelete: (m: Message) => void
+  ref?: (api: { scrollToEnd: () => void }) => void
+}) {
+  const db = useChatDB()
+  let scroller!: HTMLDivElement
+  const [visible, setVisible] = createSignal<VisibleRange>()
+  const rows = createMessageWindow(db, props.conversationId, visible)
+  const [highlighted, setHighlighted] = createSignal<MessageId>()
+
+  const virtualizer = createVirtualizer({
+    get count() {
+      return rows.count() ?? 0
+    },
+    getScrollElement: () => scroller,
+    estimateSize: (i) => estimateRowHeight(rows.at(i), rows.at(i - 1)),
+    overscan: 8,
+    paddingStart: 12,
+    paddingEnd: 12,
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: 48,
+  })
+
+  createEffect(() => {
+    const items = virtualizer.getVirtualItems()
+    const first = items[0]
+    const last = items[items.length - 1]
+    setVisible(first && last ? { start: first.index, end: last.index + 1 } : undefined)
+  })
+
+  // Open at the newest message, or at the one a search result points to.
+  createEffect(
+    on([() => rows.count() !== undefined, () => props.focusMessageId], async ([ready, focus]) => {
+      if (!ready) return
+      if (!focus) {
+        virtualizer.scrollToIndex((rows.count() ?? 1) - 1, { align: 'end' })
+        return
+      }
+      const message = await db.messages.get(focus)
+      if (!message || message.conversationId !== props.conversationId) return
+      virtualizer.scrollToIndex(await messagePosition(db, message), { align: 'center' })
+      setHighlighted(focus)
+      clearTimeout(highlightTimer)
+      highlightTimer = setTimeout(() => setHighlighted(undefined), HIGHLIGHT_MS)
+    }),
+  )
+  let highlightTimer: ReturnType<typeof setTimeout> | undefined
+  onCleanup(() => clearTimeout(highlightTimer))
+
+  props.ref?.({ scrollToEnd: () => virtualizer.scrollToIndex((rows.count() ?? 1) - 1, { align: 'end' }) })
+
+  return (
+    <div ref={scroller} class="messages" role="list" aria-label="Messages" aria-busy={rows.count() === undefined}>
+      <Show when={rows.count() === 0}>
+        <p class="messages-empty">No messages yet. Say hello!</p>
+      </Show>
+      <div class="messages-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
+        <For each={virtualizer.getVirtualItems()}>
+          {(item) => (
+            <div
+              class="row"
+              role="listitem"
+              aria-posinset={item.index + 1}
+              aria-setsize={rows.count() ?? 0}
+              data-index={item.index}
+              ref={(el) => queueMicrotask(() => el.isConnected && virtualizer.measureElement(el))}
+              style={{ transform: `translateY(${item.start}px)` }}
+            >
+              <Show when={rows.at(item.index)} fallback={<div class="message placeholder" aria-hidden="true"><div class="bubble" /></div>}>
+                {(message) => (
+                  <MessageRow
+                    message={message()}
+                    previous={rows.at(item.index - 1)}
+                    previousUnknown={item.index > 0 && !rows.at(item.index - 1)}
+                    showAuthors={message().author !== props.conversationName}
+                    highlighted={highlighted() === message().id}
+                    onDelete={props.onDelete}
+                  />
+                )}
+              </Show>
+            </div>
+          )}
+        </For>
+      </div>
+    </div>
+  )
+}
