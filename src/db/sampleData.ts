@@ -57,13 +57,15 @@ export async function generateSampleData(
   const weights = Array.from({ length: count }, () => 0.3 + random.next() * 1.4)
   const weightSum = weights.reduce((a, b) => a + b, 0)
   let carried = 0
+  let groups = 0
+  let people = 0
 
   for (let c = 0; c < count && !opts.signal?.aborted; c++) {
     const last = c === count - 1
     let budget = last ? total - result.attachmentBytes : Math.round((total * weights[c]!) / weightSum) + carried
     const isGroup = random.chance(0.3)
     const names = isGroup ? SAMPLE_GROUPS : SAMPLE_PEOPLE
-    const index = Math.floor(c / 2)
+    const index = isGroup ? groups++ : people++
     const name = names[index % names.length]! + (index >= names.length ? ` ${Math.floor(index / names.length) + 1}` : '')
     const members = isGroup ? Array.from({ length: random.int(2, 5) }, () => random.pick(SAMPLE_PEOPLE)) : [name]
     const messages = random.int(40, 160) + Math.round((budget / TYPICAL_ATTACHMENT) * MESSAGES_PER_ATTACHMENT)

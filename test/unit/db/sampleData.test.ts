@@ -71,6 +71,8 @@ describe('generateSampleData', () => {
     const result = await generateSampleData(db, { attachmentBytes: 0, conversations: 30, seed: 3, now: NOW })
     expect(result).toMatchObject({ conversations: 30, attachments: 0, attachmentBytes: 0 })
     expect(result.messages).toBeGreaterThanOrEqual(30 * 40)
+    const names = (await db.conversations.toArray()).map((c) => c.name)
+    expect(new Set(names).size).toBe(30)
     const marked = (await db.messages.toArray()).filter((m) => m.words.includes('pineapple'))
     expect(marked.length).toBeGreaterThan(0)
     const hits = await searchMessages(db, 'pineapple', 1000)
