@@ -1,0 +1,83 @@
+import type { BackupDB, ChunkIdHex, OutboxChunk, SnapshotId } from '../db/BackupDB'
+import type { ChunkKeys } from '../format/backupKeys'
+import { chunkObjectSize, sealChunk } from '../format/chunk'
+import type { ChunkIdHasher } from '../format/chunkId'
+import { BACKUP_NONCE_SIZE, BACKUP_TAG_SIZE } from '../format/constants'
+import { toHex } from '../format/hex'
+import type { StagingStore } from './StagingStore'
+import type { StagingWindow } from './StagingWindow'
+
+/** One chunk's plaintext as the planner hands it over: page bytes, or a slice of an attachment Blob. */
+export type Piece = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'blob'; blob: Blob }
+
+export interface PieceResult {
+  id: ChunkIdHex
+  length: number
+  /** True when this call sealed and staged it; false when the chunk was already known. */
+  sealed: boolean
+  storedSize: number
+}
+
+export interface ChunkSealerOptions {
+  keys: ChunkKeys
+  chunkIdOf: ChunkIdHasher
+  db: BackupDB
+  store: StagingStore
+  window: StagingWindow
+  runId: SnapshotId
+  onWait?: (waiting: boolean) => void
+}
+
+/**
+ * The work of one sealing worker: read each piece, name it by its keyed hash, and seal and stage
+ * only the chunks the index does not know yet (FORMAT.md §4, DESIGN §5). Space in the staging
+ * window is reserved before sealing, so a full window holds reading and encryption back.
+ */
+export class ChunkSealer {
+  constructor(private readonly opts: ChunkSealerOptions) {}
+
+  async sealJob(pieces: readonly Piece[]): Promise<PieceResult[]> {
+    const { chunkIdOf, db, store, window, runId, keys } = this.opts
+    const contents: Uint8Array[] = []
+    for (const piece of pieces) contents.push(piece.kind === 'bytes' ? piece.bytes : new Uint8Array(await piece.blob.arrayBuffer()))
+    if (contents.some((c) => c.length === 0)) throw new Error('backup: internal error: empty piece')
+    const idBytes = contents.map((content) => chunkIdOf(content))
+    const ids = idBytes.map((id) => toHex(id) as ChunkIdHex)
+
+    const claimed = await db.transaction('rw', db.chunks, async () => {
+      const known = await db.chunks.bulkGet(ids)
+      const mine = new Map<ChunkIdHex, OutboxChunk>()
+      ids.forEach((id, i) => {
+        if (known[i] || mine.has(id)) return
+        const length = contents[i]!.length
+        mine.set(id, { id, length, storedSize: chunkObjectSize(length), state: 'pending', runId, attempts: 0, nextAttemptAt: 0, tag: '' })
+      })
+      await db.chunks.bulkAdd([...mine.values()])
+      return mine
+    })
+
+    let reserved = [...claimed.values()].reduce((sum, c) => sum + c.storedSize, 0)
+    await window.reserve(reserved, this.opts.onWait)
+    try {
+      const staged: OutboxChunk[] = []
+      for (const [i, id] of ids.entries()) {
+        const row = claimed.get(id)
+        if (!row || ids.indexOf(id) !== i) continue
+        // A fresh random nonce per seal (FORMAT.md §4): a chunk is sealed again only after its
+        // claim was lost, and random 96-bit nonces stay safe far beyond any account's chunk count.
+        const nonce = crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE))
+        const sealed = await sealChunk(contents[i]!, idBytes[i]!, nonce, keys)
+        const body = new Uint8Array(sealed.body)
+        await store.write(id, [sealed.header, body])
+        row.state = 'staged'
+        row.tag = toHex(body.subarray(body.length - BACKUP_TAG_SIZE))
+        staged.push(row)
+      }
+      await db.chunks.bulkPut(staged)
+      reserved = 0
+    } finally {
+      if (reserved > 0) await window.unreserve(reserved)
+    }
+    return ids.map((id, i) => ({ id, length: contents[i]!.length, sealed: claimed.has(id) && ids.indexOf(id) === i, storedSize: chunkObjectSize(contents[i]!.length) }))
+  }
+}
