@@ -53,7 +53,7 @@ export class BackupHarness {
   async attachment(conversationId: ConversationId, id: string, bytes: Uint8Array, thumbnail?: Uint8Array): Promise<void> {
     await this.chats.attachments.add({
       id: id as AttachmentId, conversationId, messageId: `${conversationId}-m000000` as MessageId, name: `${id}.bin`, type: 'application/octet-stream', size: bytes.length,
-      blob: new Blob([bytes]), ...(thumbnail ? { thumbnail: new Blob([thumbnail], { type: 'image/png' }) } : {}),
+      blob: new Blob([bytes as Uint8Array<ArrayBuffer>]), ...(thumbnail ? { thumbnail: new Blob([thumbnail as Uint8Array<ArrayBuffer>], { type: 'image/png' }) } : {}),
     })
   }
 
@@ -105,7 +105,7 @@ export interface Restored {
 export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
 
 /** Deterministic, incompressible-looking bytes. */
-export function patternBytes(size: number, seed: number): Uint8Array {
+export function patternBytes(size: number, seed: number): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(size)
   let x = seed * 2654435761 + 1
   for (let i = 0; i < size; i++) {
