@@ -35,9 +35,23 @@ export class Authenticators {
     return this.cdp
   }
 
-  async add(opts: AuthenticatorOptions = {}): Promise<string> {
+  /**
+   * A navigation that swaps the renderer (e.g. `device.wipe()` going through about:blank) ends the
+   * WebAuthn environment of this CDP session: enable it again and retry once.
+   */
+  private async send<T>(call: (cdp: CDPSession) => Promise<T>): Promise<T> {
     const cdp = await this.session()
-    const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    try {
+      return await call(cdp)
+    } catch (e) {
+      if (!/has not been enabled/.test(String(e))) throw e
+      await cdp.send('WebAuthn.enable', { enableUI: false })
+      return call(cdp)
+    }
+  }
+
+  async add(opts: AuthenticatorOptions = {}): Promise<string> {
+    const { authenticatorId } = await this.send((cdp) => cdp.send('WebAuthn.addVirtualAuthenticator', {
       options: {
         protocol: 'ctap2',
         ctap2Version: 'ctap2_1',
@@ -48,7 +62,7 @@ export class Authenticators {
         automaticPresenceSimulation: true,
         hasPrf: opts.hasPrf ?? true,
       },
-    })
+    }))
     return authenticatorId
   }
 
