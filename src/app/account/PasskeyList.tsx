@@ -54,8 +54,9 @@ export function PasskeyList(props: { account: AccountStore; currentCredentialId:
             confirmLabel="Remove"
             onCancel={() => setRemoving(null)}
             onConfirm={() => {
+              const chosen = credential()
               setRemoving(null)
-              void props.account.removePasskey(credential())
+              void props.account.removePasskey(chosen)
             }}
           >
             <p>
