@@ -1,6 +1,9 @@
 import type { BackupDB, ChunkIdHex } from '../db/BackupDB'
 import type { StagingStore } from './StagingStore'
 
+/** Staging space a backup may fill before it waits for the uploader (bytes). */
+export const DEFAULT_STAGING_CAPACITY = 256 * 1024 * 1024
+
 /** Wakes waiting writers in every context of the origin when staging space is freed. */
 const CHANNEL = 'keepsake-staging'
 /** Longest wait between two looks at the usage row when no wake-up message arrives (ms). */
