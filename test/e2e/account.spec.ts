@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { formatRecoveryKey } from '../../src/format/keys/recoveryKey'
-import { AccountDriver } from './drivers/account'
+import { AccountDriver, emulatePrfOnlyOnGet, recordRequestBodies, secretsSeen, witnessSecrets } from './drivers/account'
 import { expect, test } from './fixtures'
 
 test.describe('passkey accounts', () => {
@@ -50,6 +50,29 @@ test.describe('passkey accounts', () => {
       await expect(account.section).toContainText('Signed in as Ada')
       await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
       await expect(account.recoveryKeyDialog).toBeHidden()
+    })
+  })
+})
+
+test.describe('when a passkey request fails', () => {
+  test('a refused fingerprint says so and leaves nothing half-made', async ({ page, authenticator }) => {
+    const account = new AccountDriver(page)
+    const id = await authenticator.add({ hasPrf: true })
+    await authenticator.setUserVerified(id, false)
+    await account.open()
+
+    await test.step('Olga tries to create an account, but her fingerprint is not recognised', async () => {
+      await account.section.getByLabel('Your name').fill('Olga')
+      await account.button('Create account with passkey').click()
+      await expect(account.alert).toHaveText('The passkey request was cancelled. Try again when you are ready.')
+    })
+
+    await test.step('no account was made, on the device or on the server', async () => {
+      await expect(account.recoveryKeyDialog).toBeHidden()
+      await expect(account.button('Create account with passkey')).toBeEnabled()
+      expect(await authenticator.credentials(id)).toHaveLength(0)
+      const status = await page.evaluate(async () => (await fetch('/api/account')).status)
+      expect(status).toBe(401)
     })
   })
 })
@@ -165,6 +188,142 @@ test.describe('recovery key', () => {
     await test.step('the new recovery key works', async () => {
       await account.unlockWithRecoveryKey(newKey)
       await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+    })
+  })
+})
+
+test.describe('authenticators without PRF', () => {
+  test('the account works, its passkey is marked "can\'t unlock backups", and the recovery key protects them', async ({
+    page,
+    authenticator,
+  }) => {
+    const account = new AccountDriver(page)
+    await authenticator.add({ hasPrf: false })
+    await account.open()
+
+    const recoveryKey = await test.step('Lin creates an account with a passkey that has no PRF', async () => {
+      const key = await account.createAccount('Lin')
+      await account.confirmRecoveryKeySaved()
+      await expect(account.section).toContainText("this passkey can't unlock backups")
+      await expect(account.passkey('Passkey 1')).toContainText("Can't unlock backups")
+      await expect(account.section).toContainText('your recovery key is the only way to restore them')
+      return key
+    })
+
+    await test.step('signing in again works, but the passkey cannot unlock backups, and says so', async () => {
+      await account.signOut()
+      await account.signIn()
+      await expect(account.backupStatus).toHaveText(/Backups are locked on this device\. This passkey can sign you in but cannot unlock backups/)
+      await expect(account.button('Add passkey')).toBeDisabled()
+    })
+
+    await test.step('her recovery key unlocks them on this device', async () => {
+      await account.unlockWithRecoveryKey(recoveryKey)
+      await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+      await expect(account.section).toContainText('Signed in as Lin')
+    })
+  })
+})
+
+test.describe('authenticators that evaluate PRF only on sign-in', () => {
+  test('a second touch right after creation gets the PRF output, and the passkey unlocks backups', async ({ page, authenticator }) => {
+    const account = new AccountDriver(page)
+    await emulatePrfOnlyOnGet(page)
+    const bodies = recordRequestBodies(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+
+    await test.step('Noor creates her account: creation reports PRF without an output, so the app asks once more', async () => {
+      await account.createAccount('Noor')
+      await account.confirmRecoveryKeySaved()
+      const paths = bodies.map((b) => `${b.method} ${b.path} ${b.body}`)
+      const verified = paths.findIndex((p) => p.startsWith('POST /api/auth/register/verify'))
+      const secondTouch = paths.findIndex((p) => p === 'POST /api/auth/login/options {"scope":"account"}')
+      const envelope = paths.findIndex((p) => p.startsWith('PUT /api/keys/passkey/'))
+      expect(verified).toBeGreaterThanOrEqual(0)
+      expect(secondTouch).toBeGreaterThan(verified)
+      expect(envelope).toBeGreaterThan(secondTouch)
+      await expect(account.passkey('Passkey 1')).toContainText('Can unlock backups')
+    })
+
+    await test.step('the envelope holds: signing in again unlocks her backups', async () => {
+      await account.signOut()
+      await account.signIn()
+      await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+    })
+  })
+})
+
+test.describe('secrets stay on the device', () => {
+  test('no request body carries a PRF output, a key, or PRF results', async ({ page, authenticator }) => {
+    const account = new AccountDriver(page)
+    await witnessSecrets(page)
+    const bodies = recordRequestBodies(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+
+    const recoveryKey = await test.step('sign up, sign out, sign in, add a security key, make a new recovery key', async () => {
+      const first = await account.createAccount('Mary')
+      await account.confirmRecoveryKeySaved()
+      await account.signOut()
+      await account.signIn()
+      await authenticator.add({ hasPrf: true, transport: 'usb' })
+      await account.addPasskey()
+      await expect(account.passkey('Passkey 2')).toContainText('Can unlock backups')
+      await account.button('Make a new recovery key').click()
+      const second = await account.readRecoveryKey()
+      await account.confirmRecoveryKeySaved()
+      return [first, second]
+    })
+
+    const secrets = await secretsSeen(page)
+    const paths = bodies.map((b) => `${b.method} ${b.path}`)
+    await test.step('the story really sent its ceremonies and envelopes, and the page really handled secrets', () => {
+      for (const path of ['POST /api/auth/register/verify', 'POST /api/auth/login/verify', 'PUT /api/keys/recovery']) {
+        expect(paths).toContain(path)
+      }
+      expect(paths.filter((p) => p.startsWith('PUT /api/keys/passkey/'))).toHaveLength(2)
+      // The platform passkey's PRF output (one fixed input: the same at every ceremony), the security key's,
+      // the master key, and the two recovery keys.
+      expect(secrets.length).toBeGreaterThanOrEqual(5)
+      for (const secret of secrets) expect(secret).toMatch(/^[0-9a-f]{64}$/)
+    })
+
+    await test.step('no body contains any of them, in any encoding', () => {
+      for (const { method, path, body } of bodies) {
+        for (const hex of secrets) {
+          const bytes = Buffer.from(hex, 'hex')
+          for (const encoded of [hex, bytes.toString('base64'), bytes.toString('base64url'), [...bytes].join(',')]) {
+            expect(body.includes(encoded), `${method} ${path} carries a secret`).toBe(false)
+          }
+        }
+        for (const key of recoveryKey) {
+          expect(body.includes(key) || body.includes(key.replace(/ /g, '')), `${method} ${path} carries the recovery key`).toBe(false)
+        }
+      }
+    })
+
+    await test.step('no ceremony response is posted with PRF results; 32-byte values appear only as ids, challenges, recovery auth', () => {
+      // Public by design: credential ids, the server's user handle and challenge, and recoveryAuth (KEYS.md §6).
+      const allowed = new Set(['id', 'rawId', 'credentialId', 'userHandle', 'challenge', 'recoveryAuth'])
+      const visit = (value: unknown, key: string, where: string): void => {
+        if (typeof value === 'string') {
+          const decoded = /^[A-Za-z0-9_-]+$/.test(value) ? Buffer.from(value, 'base64url') : null
+          if (key === 'clientDataJSON' && decoded) return visit(JSON.parse(decoded.toString('utf8')), key, where)
+          const is32 = decoded?.length === 32 || /^[0-9a-f]{64}$/i.test(value)
+          if (is32) expect(allowed.has(key), `${where}: 32-byte value under "${key}"`).toBe(true)
+        } else if (value && typeof value === 'object') {
+          if (key === 'clientExtensionResults') expect(value, where).not.toHaveProperty('prf')
+          for (const [k, v] of Object.entries(value)) visit(v, Array.isArray(value) ? key : k, where)
+        }
+      }
+      let checkedResponses = 0
+      for (const { method, path, body } of bodies) {
+        const json: unknown = JSON.parse(body)
+        if (typeof json === 'object' && json && 'response' in json) checkedResponses++
+        visit(json, '', `${method} ${path}`)
+      }
+      expect(checkedResponses).toBeGreaterThanOrEqual(3)
     })
   })
 })

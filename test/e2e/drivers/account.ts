@@ -136,3 +136,23 @@ export async function witnessSecrets(page: Page): Promise<void> {
 export async function secretsSeen(page: Page): Promise<string[]> {
   return page.evaluate(() => [...new Set((window as unknown as { __secretsSeen?: string[] }).__secretsSeen ?? [])])
 }
+
+/**
+ * Test instrumentation: makes every authenticator behave like the many security keys that report
+ * `prf.enabled` at creation but evaluate PRF only on `get()`, by dropping `prf.results` from what
+ * `create()` returns. The app must then run a second ceremony to get the PRF output.
+ */
+export async function emulatePrfOnlyOnGet(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const credentials = navigator.credentials
+    const create = credentials.create.bind(credentials)
+    credentials.create = async (options) => {
+      const credential = (await create(options)) as PublicKeyCredential | null
+      if (!credential) return credential
+      const results = credential.getClientExtensionResults()
+      const withoutResults = { ...results, prf: results.prf ? { enabled: results.prf.enabled } : undefined }
+      Object.defineProperty(credential, 'getClientExtensionResults', { value: () => withoutResults })
+      return credential
+    }
+  })
+}
