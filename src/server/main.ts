@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
-import type { Server } from 'node:http'
+import type { Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
@@ -59,10 +59,22 @@ async function main(): Promise<void> {
   }, PURGE_INTERVAL_MS)
   purge.unref()
 
+  // Keep-alive connections would hold shutdown until they time out: answers given while stopping
+  // close their connection, and each finished answer lets idle connections go.
   let stopping = false
+  const inFlight = new Set<ServerResponse>()
+  server.on('request', (_request, response: ServerResponse) => {
+    inFlight.add(response)
+    if (stopping) response.setHeader('Connection', 'close')
+    response.on('close', () => {
+      inFlight.delete(response)
+      if (stopping) server.closeIdleConnections()
+    })
+  })
   const shutdown = (signal: string) => {
     if (stopping) return
     stopping = true
+    for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close')
     clearInterval(purge)
     log.info('shutting down', { signal })
     let forced = false

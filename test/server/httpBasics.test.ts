@@ -41,7 +41,7 @@ function asResponse(raw: { status: number; headers: Record<string, unknown>; tex
   return new Response(raw.text, { status: raw.status, headers })
 }
 
-function send(method: string, path: string, body?: BodyInit, headers: Record<string, string> = {}) {
+function send(method: string, path: string, body?: string | ReadableStream<Uint8Array>, headers: Record<string, string> = {}) {
   return fetch(server.url + path, { method, body, headers: { origin: server.origin, ...headers }, duplex: 'half' } as RequestInit)
 }
 
@@ -108,7 +108,8 @@ describe('the built PWA', () => {
   })
 
   it('answers navigations to unknown paths with index.html', async () => {
-    for (const headers of [{ 'sec-fetch-mode': 'navigate' }, { accept: 'text/html,application/xhtml+xml' }]) {
+    const navigations: Record<string, string>[] = [{ 'sec-fetch-mode': 'navigate' }, { accept: 'text/html,application/xhtml+xml' }]
+    for (const headers of navigations) {
       const response = await rawGet('/settings/passkeys', headers)
       expect(response.status).toBe(200)
       expect(response.headers['cache-control']).toBe('no-cache')

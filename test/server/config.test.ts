@@ -1,0 +1,81 @@
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { ConfigError, loadConfig } from '../../src/server/config'
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env)
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems
+    throw e
+  }
+  throw new Error('expected a ConfigError')
+}
+
+describe('loadConfig', () => {
+  it('has defaults for a local start', () => {
+    expect(loadConfig({})).toEqual({
+      host: '127.0.0.1',
+      port: 8080,
+      dataDir: resolve('data'),
+      staticDir: resolve(import.meta.dirname, '../../dist'),
+      rpId: 'localhost',
+      rpName: 'Keepsake',
+      origins: ['http://localhost:8080'],
+      sessionTtlHours: 720,
+      maxJsonBytes: 65536,
+      authRateLimit: 30,
+      trustProxy: false,
+      logLevel: 'info',
+      shutdownTimeoutMs: 10000,
+    })
+  })
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      HOST: '0.0.0.0',
+      PORT: '443',
+      DATA_DIR: '/var/lib/keepsake',
+      STATIC_DIR: '/srv/keepsake',
+      RP_ID: 'keepsake.example',
+      RP_NAME: 'Keepsake Family',
+      ORIGINS: 'https://keepsake.example, https://app.keepsake.example',
+      SESSION_TTL_HOURS: '24',
+      MAX_JSON_BYTES: '8192',
+      AUTH_RATE_LIMIT: '60',
+      TRUST_PROXY: 'true',
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_MS: '2000',
+    })
+    expect(config).toMatchObject({
+      host: '0.0.0.0',
+      port: 443,
+      dataDir: '/var/lib/keepsake',
+      staticDir: '/srv/keepsake',
+      rpId: 'keepsake.example',
+      origins: ['https://keepsake.example', 'https://app.keepsake.example'],
+      sessionTtlHours: 24,
+      trustProxy: true,
+      logLevel: 'warn',
+    })
+  })
+
+  it('names every bad value', () => {
+    expect(problems({ PORT: 'eighty', LOG_LEVEL: 'loud', SESSION_TTL_HOURS: '0' })).toEqual([
+      'PORT: PORT must be a whole number',
+      'SESSION_TTL_HOURS: SESSION_TTL_HOURS must be at least 1',
+      'LOG_LEVEL: LOG_LEVEL must be one of debug, info, warn, error, silent',
+    ])
+    expect(problems({ PORT: '70000' })).toEqual(['PORT: PORT must be at most 65535'])
+    expect(problems({ RP_ID: 'Not A Host' })[0]).toMatch(/RP_ID must be a lower-case host name/)
+    expect(problems({ TRUST_PROXY: 'yes' })[0]).toMatch(/TRUST_PROXY must be 0, 1, false or true/)
+  })
+
+  it('refuses origins WebAuthn would refuse', () => {
+    expect(problems({ ORIGINS: 'http://keepsake.example', RP_ID: 'keepsake.example' })[0]).toMatch(/must use https/)
+    expect(problems({ ORIGINS: 'https://other.example' })[0]).toMatch(/not within RP_ID localhost/)
+    expect(problems({ ORIGINS: 'http://localhost:8080/app' })[0]).toMatch(/must be written exactly as "http:\/\/localhost:8080"/)
+    expect(problems({ ORIGINS: 'localhost' })[0]).toMatch(/is not a URL/)
+    expect(problems({ ORIGINS: ' , ' })).toEqual(['ORIGINS: list at least one origin'])
+  })
+})
