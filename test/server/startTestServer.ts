@@ -37,7 +37,7 @@ export interface TestServer {
 }
 
 /** createApp served on an ephemeral port over a temporary DATA_DIR, with the real stores. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(env: Record<string, string> = {}, options: { extraOrigins?: string[] } = {}): Promise<TestServer> {
   const root = await mkdtemp(join(tmpdir(), 'keepsake-server-'))
   const dataDir = join(root, 'data')
   const staticDir = join(root, 'dist')
@@ -54,7 +54,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const origin = `http://localhost:${port}`
-  const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: staticDir, ORIGINS: origin, AUTH_RATE_LIMIT: '10000', ...env })
+  const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: staticDir, ORIGINS: [origin, ...(options.extraOrigins ?? [])].join(','), AUTH_RATE_LIMIT: '10000', ...env })
   app = createApp({ config, blobs, meta, log, clock: () => clock.now })
   const url = `http://127.0.0.1:${port}`
 
