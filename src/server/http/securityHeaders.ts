@@ -33,7 +33,6 @@ export const securityHeaders = () =>
       geolocation: [],
       payment: [],
       usb: [],
-      bluetooth: [],
       serial: [],
       hid: [],
       browsingTopics: [],
