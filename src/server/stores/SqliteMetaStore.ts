@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3'
 import { migrate } from './sqliteMigrations'
+import { type Row, bytes, toAccount, toChallenge, toCredential, toSession } from './sqliteRows'
 import {
   type AccountRecord,
   type ChallengeRecord,
@@ -14,8 +15,6 @@ import {
   type UnlockMethods,
   refuseRemoval,
 } from './MetaStore'
-
-type Row = Record<string, unknown>
 
 const CREDENTIAL_COLUMNS = `c.*, (e.credential_id IS NOT NULL) AS can_unlock
   FROM credentials c LEFT JOIN passkey_envelopes e ON e.credential_id = c.id`
@@ -161,18 +160,7 @@ export class SqliteMetaStore implements MetaStore {
 
   async takeChallenge(challenge: string): Promise<ChallengeRecord | null> {
     const row = this.db.prepare('DELETE FROM challenges WHERE challenge = ? RETURNING *').get(challenge) as Row | undefined
-    if (!row) return null
-    return {
-      challenge: String(row.challenge),
-      purpose: row.purpose as ChallengeRecord['purpose'],
-      accountId: (row.account_id as string | null) ?? null,
-      sessionHash: bytesOrNull(row.session_hash),
-      pendingAccount:
-        row.pending_user_handle != null
-          ? { userHandle: bytes(row.pending_user_handle), displayName: String(row.pending_display_name) }
-          : null,
-      expiresAt: Number(row.expires_at),
-    }
+    return row ? toChallenge(row) : null
   }
 
   async createSession(session: SessionRecord, replaceSessionHash: Uint8Array | null): Promise<void> {
@@ -195,13 +183,7 @@ export class SqliteMetaStore implements MetaStore {
       this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash)
       return null
     }
-    return {
-      tokenHash: bytes(row.token_hash),
-      accountId: String(row.account_id),
-      credentialId: (row.credential_id as string | null) ?? null,
-      createdAt: Number(row.created_at),
-      expiresAt: Number(row.expires_at),
-    }
+    return toSession(row)
   }
 
   async deleteSession(tokenHash: Uint8Array): Promise<void> {
@@ -298,34 +280,5 @@ export class SqliteMetaStore implements MetaStore {
 
   async close(): Promise<void> {
     if (this.db.open) this.db.close()
-  }
-}
-
-function bytes(value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new Error('meta store: internal error: expected a BLOB')
-  return new Uint8Array(value)
-}
-
-function bytesOrNull(value: unknown): Uint8Array | null {
-  return value == null ? null : bytes(value)
-}
-
-function toAccount(row: Row): AccountRecord {
-  return { id: String(row.id), userHandle: bytes(row.user_handle), displayName: String(row.display_name), createdAt: Number(row.created_at) }
-}
-
-function toCredential(row: Row): CredentialRecord {
-  return {
-    id: String(row.id),
-    accountId: String(row.account_id),
-    publicKey: bytes(row.public_key),
-    counter: Number(row.counter),
-    transports: JSON.parse(String(row.transports)) as string[],
-    backupEligible: Boolean(row.backup_eligible),
-    backedUp: Boolean(row.backed_up),
-    name: String(row.name),
-    createdAt: Number(row.created_at),
-    lastUsedAt: row.last_used_at == null ? null : Number(row.last_used_at),
-    canUnlock: Boolean(row.can_unlock),
   }
 }
