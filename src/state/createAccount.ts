@@ -39,6 +39,11 @@ export function createAccount() {
   const credentials = () => (credentialsResource.state === 'errored' ? undefined : credentialsResource.latest)
   const credentialsError = () => (credentialsResource.state === 'errored' ? (credentialsResource.error as unknown) : null)
 
+  // Passkeys that could not be loaded offline load when the connection is back.
+  const onOnline = () => credentialsResource.state === 'errored' && void refetchCredentials()
+  addEventListener('online', onOnline)
+  onCleanup(() => removeEventListener('online', onOnline))
+
   function forgetHeldKey() {
     heldMasterKey?.fill(0)
     heldMasterKey = null

@@ -77,6 +77,41 @@ test.describe('when a passkey request fails', () => {
   })
 })
 
+test.describe('offline', () => {
+  test('the account stays usable offline; sign-out waits for the network instead of half-happening', async ({
+    page,
+    authenticator,
+    network,
+  }) => {
+    const account = new AccountDriver(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+    await account.createAccount('Rosa')
+    await account.confirmRecoveryKeySaved()
+
+    await test.step('offline, Settings still shows her account and that backups can be unlocked here', async () => {
+      await network.goOffline()
+      await page.reload()
+      await expect(account.section).toContainText('Signed in as Rosa')
+      await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+      await expect(account.alert).toContainText("Couldn't load your passkeys. You're offline.")
+    })
+
+    await test.step('signing out is refused with the reason, and she stays signed in', async () => {
+      await account.button('Sign out').click()
+      await expect(account.alert.filter({ hasText: 'this step needs the server' })).toHaveCount(2)
+      await expect(account.section).toContainText('Signed in as Rosa')
+    })
+
+    await test.step('back online, she can sign out', async () => {
+      await network.goOnline()
+      await page.reload()
+      await expect(account.passkey('Passkey 1')).toBeVisible()
+      await account.signOut()
+    })
+  })
+})
+
 test.describe('more than one passkey', () => {
   test('a security key added as a second passkey unlocks alone; rename, remove, and the last passkey stays', async ({
     page,
