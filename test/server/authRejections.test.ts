@@ -189,6 +189,19 @@ describe('registration refusals', () => {
     await expectRefusal(() => server.client().post('/api/auth/register/verify', { response }), 400, 'challenge-invalid')
   })
 
+  it('refuses to register a passkey twice, creating no account for the second sign-up', async () => {
+    const device = server.client()
+    const options = (await device.post('/api/auth/register/options', { displayName: 'Alice again' })).body.options
+    const response = aliceKey.register(options, { credentialId: account.credentialId })
+    expect(response.id).toBe(account.credentialId)
+    await expectRefusal(() => device.post('/api/auth/register/verify', { response }), 409, 'credential-exists')
+    expect(countRows(server.dataDir, 'accounts')).toBe(1)
+    expect(device.cookie).toBeNull()
+    const addOptions = (await alice.post('/api/auth/register/options', {})).body.options
+    const again = aliceKey.register(addOptions, { credentialId: account.credentialId })
+    await expectRefusal(() => alice.post('/api/auth/register/verify', { response: again }), 409, 'credential-exists')
+  })
+
   it('needs a display name to create an account', async () => {
     await expectRefusal(() => server.client().post('/api/auth/register/options', {}), 400, 'bad-request')
     await expectRefusal(() => server.client().post('/api/auth/register/options', { displayName: 'x'.repeat(65) }), 400, 'bad-request')

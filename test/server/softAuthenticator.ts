@@ -1,4 +1,4 @@
-import { type KeyObject, createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { type KeyObject, createHash, createPublicKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 import type {
   AuthenticationResponseJSON,
   PublicKeyCredentialCreationOptionsJSON,
@@ -30,7 +30,7 @@ export interface CeremonyTweaks {
   userVerified?: boolean
   /** The signature counter to report (default: the stored one plus one). */
   counter?: number
-  /** Answer with this credential instead of the first allowed/resident one. */
+  /** Answer with this credential instead of the first allowed/resident one (at registration: register it again). */
   credentialId?: string
   type?: string
 }
@@ -48,10 +48,13 @@ export class SoftAuthenticator {
   /** navigator.credentials.create() for the given options, as @simplewebauthn/browser would post it. */
   register(options: PublicKeyCredentialCreationOptionsJSON, tweaks: CeremonyTweaks = {}): RegistrationResponseJSON {
     const excluded = new Set((options.excludeCredentials ?? []).map((c) => c.id))
-    if (this.credentials.some((c) => excluded.has(b64url(c.id)))) throw new Error('soft authenticator: InvalidStateError (excluded)')
+    const reused = this.credentials.find((c) => b64url(c.id) === tweaks.credentialId)
+    if (!reused && this.credentials.some((c) => excluded.has(b64url(c.id)))) throw new Error('soft authenticator: InvalidStateError (excluded)')
     const rpId = options.rp.id ?? new URL(this.origin).hostname
-    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
-    const id = new Uint8Array(randomBytes(32))
+    const { privateKey, publicKey } = reused
+      ? { privateKey: reused.privateKey, publicKey: createPublicKey(reused.privateKey) }
+      : generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    const id = reused?.id ?? new Uint8Array(randomBytes(32))
     const credential: StoredCredential = { id, rpId, userHandle: options.user.id, privateKey, counter: 0 }
     const jwk = publicKey.export({ format: 'jwk' })
     const cose = encode(
@@ -68,7 +71,7 @@ export class SoftAuthenticator {
     const authData = concat(rpIdHash(tweaks.rpId ?? rpId), flags(tweaks, AT), u32(counter), attested)
     const clientDataJSON = this.clientData('webauthn.create', options.challenge, tweaks)
     credential.counter = counter
-    this.credentials.push(credential)
+    if (!reused) this.credentials.push(credential)
     return {
       id: b64url(id),
       rawId: b64url(id),
