@@ -9,7 +9,7 @@ export const errorCopy: Record<ErrorCode, string> = {
   'passkey-unavailable': 'No passkey is available on this device or browser. Try another device, or use your recovery key.',
   'passkey-not-enrolled': 'That passkey is not registered with your Keepsake account. Choose another passkey or use your recovery key.',
   'envelope-corrupt': 'The stored key for this passkey is damaged and cannot unlock your backups. Use another passkey or your recovery key.',
-  'recovery-key-malformed': 'That recovery key is not valid. Check each group of digits against what you wrote down.',
+  'recovery-key-malformed': 'That recovery key is not valid. Check each group of letters and digits against what you wrote down.',
   'signed-out': 'You are signed out. Sign in with your passkey to continue.',
   'last-credential': 'This is your only passkey, so it cannot be removed. Add another passkey first.',
   'last-unlock-method': 'This is the last way to unlock your backups, so it cannot be removed. Add another passkey or a recovery key first.',
