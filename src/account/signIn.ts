@@ -10,7 +10,7 @@ import { masterKeyFromAssertion } from './unlockWithPasskey'
 export interface SignInResult {
   /** Null when the master key is on this device; otherwise why not (the account is signed in either way). */
   lockedReason: ErrorCode | null
-  /** Set when the account had no keys yet (a sign-up cut short) and they were made now: show it once. */
+  /** Set when the account had no recovery key yet (a sign-up cut short) and one was made now: show it once. */
   recoveryKey: string | null
 }
 
@@ -40,8 +40,10 @@ export async function signIn(): Promise<SignInResult> {
   try {
     const masterKey = await masterKeyFromAssertion(assertion, accountId, keys)
     await saveSignedIn({ ...record, lockedReason: null }, masterKey)
+    // Every account keeps a recovery key; one whose sign-up stopped before storing it gets it now.
+    const recoveryKey = keys.recovery ? null : await protectWithNewRecoveryKey(accountId, masterKey)
     masterKey.fill(0)
-    return { lockedReason: null, recoveryKey: null }
+    return { lockedReason: null, recoveryKey }
   } catch (e) {
     if (!isAppError(e) || !LOCKING_CODES.includes(e.code)) throw e
     await saveSignedIn({ ...record, lockedReason: e.code }, null)

@@ -77,6 +77,53 @@ test.describe('when a passkey request fails', () => {
   })
 })
 
+test.describe('a sign-up cut short', () => {
+  test('if the connection drops before the keys are stored, the next sign-in makes them', async ({ page, authenticator }) => {
+    const account = new AccountDriver(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+
+    await test.step('the connection drops just after the passkey is registered', async () => {
+      await page.route('**/api/keys/**', (route) => route.abort('internetdisconnected'))
+      await account.section.getByLabel('Your name').fill('Sofia')
+      await account.button('Create account with passkey').click()
+      await expect(account.alert).toHaveText("You're offline. Connect to the internet and try again: this step needs the server.")
+      await expect(account.recoveryKeyDialog).toBeHidden()
+      await page.unroute('**/api/keys/**')
+    })
+
+    await test.step('signing in with that passkey sets up her keys and shows her recovery key', async () => {
+      await account.button('Sign in with passkey').click()
+      await expect(account.recoveryKeyDialog).toBeVisible()
+      await account.confirmRecoveryKeySaved()
+      await expect(account.section).toContainText('Signed in as Sofia')
+      await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+      await expect(account.passkey('Passkey 1')).toContainText('Can unlock backups')
+    })
+  })
+})
+
+test.describe('a sign-up cut short after the passkey envelope', () => {
+  test('if only the recovery key was not stored, the next sign-in makes one and shows it', async ({ page, authenticator }) => {
+    const account = new AccountDriver(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+    await page.route('**/api/keys/recovery', (route) => route.abort('internetdisconnected'))
+    await account.section.getByLabel('Your name').fill('Tove')
+    await account.button('Create account with passkey').click()
+    await expect(account.alert).toContainText("You're offline.")
+    await page.unroute('**/api/keys/recovery')
+
+    await account.button('Sign in with passkey').click()
+    const recoveryKey = await account.readRecoveryKey()
+    await account.confirmRecoveryKeySaved()
+    await expect(account.backupStatus).toHaveText(/Backups can be unlocked on this device/)
+    await account.signOut()
+    await account.unlockWithRecoveryKey(recoveryKey)
+    await expect(account.section).toContainText('Signed in as Tove')
+  })
+})
+
 test.describe('offline', () => {
   test('the account stays usable offline; sign-out waits for the network instead of half-happening', async ({
     page,
