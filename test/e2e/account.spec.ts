@@ -124,6 +124,28 @@ test.describe('a sign-up cut short after the passkey envelope', () => {
   })
 })
 
+test.describe('an ended session', () => {
+  test('when the server session ends, Settings says so and one passkey touch brings the passkeys back', async ({
+    page,
+    context,
+    authenticator,
+  }) => {
+    const account = new AccountDriver(page)
+    await authenticator.add({ hasPrf: true })
+    await account.open()
+    await account.createAccount('Uma')
+    await account.confirmRecoveryKeySaved()
+
+    await context.clearCookies()
+    await page.reload()
+    await expect(account.alert).toHaveText('Your session has ended. Sign in with your passkey again to manage your passkeys.')
+    await expect(account.backupStatus, 'the key on the device is not lost').toHaveText(/Backups can be unlocked on this device/)
+    await account.button('Sign in with passkey').click()
+    await expect(account.passkey('Passkey 1')).toBeVisible()
+    await expect(account.alert).toHaveCount(0)
+  })
+})
+
 test.describe('offline', () => {
   test('the account stays usable offline; sign-out waits for the network instead of half-happening', async ({
     page,
