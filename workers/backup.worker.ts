@@ -26,9 +26,9 @@ const api: BackupApi = {
           const snapshotId = crypto.getRandomValues(new Uint8Array(SNAPSHOT_ID_SIZE))
           const runId = toHex(snapshotId) as SnapshotId
           const { keyId, chunkIdKey, chunkEncKey } = keys
-          await Promise.all(sealers.map((s) => s.setUp({ keys: { keyId, chunkIdKey, chunkEncKey }, runId, capacity: request.capacity })))
+          await Promise.all(sealers.map((s) => s.setUp({ keys: { keyId, chunkIdKey, chunkEncKey }, runId })))
           const summary = await runBackup({
-            chats, db, store: await openStagingStore(db), keys, sealers, device: request.device, snapshotId,
+            chats, db, store: await openStagingStore(db), keys, sealers, device: request.device, capacity: request.capacity, snapshotId,
             manifestNonce: crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE)),
           })
           return { ok: true, summary } as const

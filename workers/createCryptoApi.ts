@@ -1,7 +1,5 @@
 import { ChunkSealer } from '../src/backup/ChunkSealer'
-import { reportWaiting } from '../src/backup/runBackup'
 import { openStagingStore } from '../src/backup/StagingStore'
-import { StagingWindow } from '../src/backup/StagingWindow'
 import { BackupDB } from '../src/db/BackupDB'
 import { translateDbError } from '../src/db/translateDbError'
 import { isAppError } from '../src/errors'
@@ -16,10 +14,10 @@ export function createCryptoApi(createHasher: (chunkIdKey: Uint8Array) => Promis
   let sealer: ChunkSealer | undefined
   const db = new BackupDB()
   return {
-    async setUp({ keys, runId, capacity }) {
+    async setUp({ keys, runId }) {
       const store = await openStagingStore(db)
       const chunkIdOf = await createHasher(keys.chunkIdKey)
-      sealer = new ChunkSealer({ keys, chunkIdOf, db, store, window: new StagingWindow(db, capacity), runId, onWait: reportWaiting(db, runId) })
+      sealer = new ChunkSealer({ keys, chunkIdOf, db, store, runId })
     },
     async sealJob(pieces) {
       if (!sealer) throw new Error('crypto worker: internal error: sealJob before setUp')

@@ -7,7 +7,6 @@ import type { ChunkKeys } from '../src/format/backupKeys'
 export interface SealerSetup {
   keys: ChunkKeys
   runId: SnapshotId
-  capacity: number
 }
 
 /** Expected failures travel as data: Comlink keeps only an Error's name, message and stack. */

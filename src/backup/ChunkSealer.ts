@@ -5,7 +5,6 @@ import type { ChunkIdHasher } from '../format/chunkId'
 import { BACKUP_NONCE_SIZE, BACKUP_TAG_SIZE } from '../format/constants'
 import { toHex } from '../format/hex'
 import type { StagingStore } from './StagingStore'
-import type { StagingWindow } from './StagingWindow'
 
 /** One chunk's plaintext as the planner hands it over: page bytes, or a slice of an attachment Blob. */
 export type Piece = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'blob'; blob: Blob }
@@ -23,21 +22,19 @@ export interface ChunkSealerOptions {
   chunkIdOf: ChunkIdHasher
   db: BackupDB
   store: StagingStore
-  window: StagingWindow
   runId: SnapshotId
-  onWait?: (waiting: boolean) => void
 }
 
 /**
  * The work of one sealing worker: read each piece, name it by its keyed hash, and seal and stage
- * only the chunks the index does not know yet (FORMAT.md §4, DESIGN §5). Space in the staging
- * window is reserved before sealing, so a full window holds reading and encryption back.
+ * only the chunks the index does not know yet (FORMAT.md §4, DESIGN §5). The coordinator reserved
+ * staging space for the whole job before sending it (StagingWindow).
  */
 export class ChunkSealer {
   constructor(private readonly opts: ChunkSealerOptions) {}
 
   async sealJob(pieces: readonly Piece[]): Promise<PieceResult[]> {
-    const { chunkIdOf, db, store, window, runId, keys } = this.opts
+    const { chunkIdOf, db, store, runId, keys } = this.opts
     const contents: Uint8Array[] = []
     for (const piece of pieces) contents.push(piece.kind === 'bytes' ? piece.bytes : new Uint8Array(await piece.blob.arrayBuffer()))
     if (contents.some((c) => c.length === 0)) throw new Error('backup: internal error: empty piece')
@@ -56,28 +53,21 @@ export class ChunkSealer {
       return mine
     })
 
-    let reserved = [...claimed.values()].reduce((sum, c) => sum + c.storedSize, 0)
-    await window.reserve(reserved, this.opts.onWait)
-    try {
-      const staged: OutboxChunk[] = []
-      for (const [i, id] of ids.entries()) {
-        const row = claimed.get(id)
-        if (!row || ids.indexOf(id) !== i) continue
-        // A fresh random nonce per seal (FORMAT.md §4): a chunk is sealed again only after its
-        // claim was lost, and random 96-bit nonces stay safe far beyond any account's chunk count.
-        const nonce = crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE))
-        const sealed = await sealChunk(contents[i]!, idBytes[i]!, nonce, keys)
-        const body = new Uint8Array(sealed.body)
-        await store.write(id, [sealed.header, body])
-        row.state = 'staged'
-        row.tag = toHex(body.subarray(body.length - BACKUP_TAG_SIZE))
-        staged.push(row)
-      }
-      await db.chunks.bulkPut(staged)
-      reserved = 0
-    } finally {
-      if (reserved > 0) await window.unreserve(reserved)
+    const staged: OutboxChunk[] = []
+    for (const [i, id] of ids.entries()) {
+      const row = claimed.get(id)
+      if (!row || ids.indexOf(id) !== i) continue
+      // A fresh random nonce per seal (FORMAT.md §4): a chunk is sealed again only after its
+      // claim was lost, and random 96-bit nonces stay safe far beyond any account's chunk count.
+      const nonce = crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE))
+      const sealed = await sealChunk(contents[i]!, idBytes[i]!, nonce, keys)
+      const body = new Uint8Array(sealed.body)
+      await store.write(id, [sealed.header, body])
+      row.state = 'staged'
+      row.tag = toHex(body.subarray(body.length - BACKUP_TAG_SIZE))
+      staged.push(row)
     }
+    await db.chunks.bulkPut(staged)
     return ids.map((id, i) => ({ id, length: contents[i]!.length, sealed: claimed.has(id) && ids.indexOf(id) === i, storedSize: chunkObjectSize(contents[i]!.length) }))
   }
 }

@@ -1,4 +1,5 @@
-import type { BackupDB, BackupRun, SnapshotId } from '../db/BackupDB'
+import type { BackupRun, SnapshotId } from '../db/BackupDB'
+import type { BackupDB } from '../db/BackupDB'
 import type { ChatDB } from '../db/ChatDB'
 import type { BackupKeys } from '../format/backupKeys'
 import { ATTACHMENT_PART_SIZE } from '../format/constants'
@@ -7,7 +8,8 @@ import { sealManifest } from '../format/manifest'
 import type { Piece, PieceResult } from './ChunkSealer'
 import { ManifestSkeleton } from './ManifestSkeleton'
 import { attachmentBytes, planChunks, type PlannedPiece } from './planChunks'
-import { recoverStaging } from './StagingWindow'
+import { chunkObjectSize } from '../format/chunk'
+import { recoverStaging, StagingWindow } from './StagingWindow'
 import type { StagingStore } from './StagingStore'
 
 /** A sealing worker as the coordinator sees it (in-process in tests, a Comlink remote in the app). */
@@ -23,6 +25,8 @@ export interface RunBackupOptions {
   /** Two on a two-core machine: WebCrypto and the hash run on the calling thread (BROWSER-FACTS). */
   sealers: readonly SealerPort[]
   device: string
+  /** Bytes the staging area may hold; reading and sealing wait while it is full. */
+  capacity: number
   /** Fresh random bytes from the caller: the snapshot id and the manifest nonce. */
   snapshotId: Uint8Array
   manifestNonce: Uint8Array
@@ -45,8 +49,11 @@ export interface BackupSummary {
 /** Pieces sent to a sealer in one call: one attachment part, or many small pages and thumbnails. */
 const JOB_BYTES = ATTACHMENT_PART_SIZE
 const JOB_PIECES = 64
-/** Calls queued per sealer, so it never idles between two jobs. */
-const IN_FLIGHT_PER_SEALER = 2
+/**
+ * Jobs queued per sealer. A job spends much of its time waiting on IndexedDB and OPFS round trips
+ * to the browser process; with four in flight the sealer computes on one while others wait.
+ */
+const IN_FLIGHT_PER_SEALER = 4
 /** Rough bytes of a message in a page, for the progress total only. */
 const MESSAGE_BYTES_ESTIMATE = 160
 const PROGRESS_INTERVAL_MS = 250
@@ -62,6 +69,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
   const now = opts.now ?? Date.now
   const id = toHex(opts.snapshotId) as SnapshotId
   await recoverStaging(db, opts.store)
+  const window = await StagingWindow.open(db, opts.capacity)
   const previous = await db.runs.where('state').equals('staged').sortBy('startedAt')
   const parent = previous.at(-1)?.id ?? null
   const bytesTotal = (await attachmentBytes(chats)) + (await chats.messages.count()) * MESSAGE_BYTES_ESTIMATE
@@ -76,6 +84,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
   const running = new Set<Promise<void>>()
   let failure: unknown
   let lastProgress = 0
+  const onWait = (waiting: boolean) => void db.runs.update(id, { waitingForSpace: waiting })
   const progress = async (force = false) => {
     if (!force && now() - lastProgress < PROGRESS_INTERVAL_MS) return
     lastProgress = now()
@@ -88,8 +97,11 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
     if (failure !== undefined) return
     const which = busy.indexOf(Math.min(...busy))
     busy[which]!++
+    const reserved = job.reduce((sum, p) => sum + chunkObjectSize(p.size), 0)
+    await window.reserve(reserved, onWait)
     const done = sealers[which]!.sealJob(job.map((p) => p.piece))
       .then(async (results) => {
+        window.settle(reserved, results.reduce((sum, r) => sum + (r.sealed ? r.storedSize : 0), 0))
         results.forEach((result, i) => {
           skeleton.named(job[i]!.seq, result.id, result.length)
           run.bytesDone += result.length
@@ -144,9 +156,4 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
     await db.runs.update(id, { state: 'failed', finishedAt: now(), error: code, waitingForSpace: false })
     throw e
   }
-}
-
-/** Marks a run as waiting for staging space (or not), for the status line. */
-export function reportWaiting(db: BackupDB, runId: SnapshotId): (waiting: boolean) => void {
-  return (waiting) => void db.runs.update(runId, { waitingForSpace: waiting })
 }

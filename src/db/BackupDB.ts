@@ -61,23 +61,16 @@ export interface StagedObject {
   object: Blob
 }
 
-/** Bytes held by the staging area, sealed and reserved: the one row that bounds it. */
-export interface StagingUsage {
-  key: 'staging'
-  bytes: number
-}
-
 export const BACKUP_DB_NAME = 'keepsake-backup'
 
 /**
- * The backup engine's database: runs, the chunk index / outbox, staged objects (IndexedDB staging
- * only) and the staging usage counter. Never edit an existing `version(n)`: add `version(n + 1)`.
+ * The backup engine's database: runs, the chunk index / outbox and staged objects (IndexedDB
+ * staging only). Never edit an existing `version(n)`: add `version(n + 1)`.
  */
 export class BackupDB extends Dexie {
   runs!: EntityTable<BackupRun, 'id'>
   chunks!: EntityTable<OutboxChunk, 'id'>
   staged!: EntityTable<StagedObject, 'id'>
-  usage!: EntityTable<StagingUsage, 'key'>
 
   constructor(name = BACKUP_DB_NAME) {
     super(name)
@@ -85,7 +78,6 @@ export class BackupDB extends Dexie {
       runs: 'id, state, startedAt',
       chunks: 'id, state, [state+nextAttemptAt], runId',
       staged: 'id',
-      usage: 'key',
     })
   }
 }

@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto'
 import { ChunkSealer } from '../../../src/backup/ChunkSealer'
 import { IdbStagingStore } from '../../../src/backup/IdbStagingStore'
 import { runBackup, type BackupSummary, type SealerPort } from '../../../src/backup/runBackup'
-import { StagingWindow } from '../../../src/backup/StagingWindow'
 import { BackupDB, type ChunkIdHex } from '../../../src/db/BackupDB'
 import { ChatDB, searchTokens, type AttachmentId, type ConversationId, type Message, type MessageId } from '../../../src/db/ChatDB'
 import { deriveBackupKeys, importMasterKeyBytes, type BackupKeys } from '../../../src/format/backupKeys'
@@ -28,13 +27,12 @@ export class BackupHarness {
   }
 
   /** One run with two sealers (as the app runs two workers) and a staging window of `capacity` bytes. */
-  async backUp(capacity = 256 * 1024 * 1024, onWait?: (waiting: boolean) => void, sealerPorts?: SealerPort[]): Promise<BackupSummary> {
-    const window = new StagingWindow(this.db, capacity)
+  async backUp(capacity = 256 * 1024 * 1024, sealerPorts?: SealerPort[]): Promise<BackupSummary> {
     const snapshotId = randomBytes(16)
     const chunkIdOf = await createChunkIdHasher(this.keys.chunkIdKey)
     const runId = Buffer.from(snapshotId).toString('hex') as never
-    const sealers = [0, 1].map(() => new ChunkSealer({ keys: this.keys, chunkIdOf, db: this.db, store: this.store, window, runId, onWait }))
-    return runBackup({ chats: this.chats, db: this.db, store: this.store, keys: this.keys, sealers: sealerPorts ?? sealers, device: 'unit test', snapshotId, manifestNonce: randomBytes(12) })
+    const sealers = [0, 1].map(() => new ChunkSealer({ keys: this.keys, chunkIdOf, db: this.db, store: this.store, runId }))
+    return runBackup({ chats: this.chats, db: this.db, store: this.store, keys: this.keys, sealers: sealerPorts ?? sealers, device: 'unit test', capacity, snapshotId, manifestNonce: randomBytes(12) })
   }
 
   async conversation(id: string, name = id): Promise<ConversationId> {

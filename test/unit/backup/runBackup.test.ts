@@ -74,7 +74,7 @@ describe('a backup run', () => {
     await h.messages(c, 10)
     await h.attachment(c, 'photo', patternBytes(P + 1, 5))
     const full = { sealJob: () => Promise.reject(new AppError('quota-exceeded', 'disk full')) }
-    await expect(h.backUp(undefined, undefined, [full])).rejects.toMatchObject({ code: 'quota-exceeded' })
+    await expect(h.backUp(undefined, [full])).rejects.toMatchObject({ code: 'quota-exceeded' })
     expect((await h.db.runs.toArray()).map((r) => [r.state, r.error])).toEqual([['failed', 'quota-exceeded']])
 
     const summary = await h.backUp()
