@@ -71,7 +71,7 @@ async function chunkVectors(keys: BackupKeys, other: BackupKeys): Promise<Map<st
   add('chunk_success_4096', 'success', partObject, 'a 4096-byte attachment part: a power of two, so no padding', { id: partId, length: 4096, released: part })
   const odd = testBytes('odd part', 4097)
   const oddId = idOf(odd)
-  add('chunk_success_4097', 'success', chunkObject(await sealChunk(odd, oddId, NONCE, keys)), '4097 bytes, padded to 4224', { id: oddId, length: 4097, released: odd })
+  add('chunk_success_4097', 'success', chunkObject(await sealChunk(odd, oddId, NONCE, keys)), '4097 bytes, padded to 4352', { id: oddId, length: 4097, released: odd })
   add('chunk_flipped_nonce', 'chunk-corrupt', edit(object, 21), 'first nonce byte flipped')
   add('chunk_flipped_ciphertext', 'chunk-corrupt', edit(object, 33), 'first ciphertext byte flipped')
   add('chunk_flipped_padding', 'chunk-corrupt', edit(object, -17), 'last padding byte flipped (inside the ciphertext)')
