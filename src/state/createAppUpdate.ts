@@ -17,6 +17,9 @@ export function createAppUpdate(): AppUpdate {
     needRefresh: [available, setAvailable],
     updateServiceWorker,
   } = useRegisterSW({
+    // Reloading is done in apply(): the plugin reloads only for updates its own Workbox instance found,
+    // not for ones the browser or registration.update() found (workbox-window calls those external).
+    onNeedReload: () => {},
     onRegisteredSW(_url, registration) {
       if (!registration) return
       const check = () => {
@@ -29,5 +32,12 @@ export function createAppUpdate(): AppUpdate {
       console.warn('Keepsake: the service worker could not be registered; the app will not work offline.', error)
     },
   })
-  return { available, apply: () => updateServiceWorker(true), dismiss: () => setAvailable(false) }
+  const apply = async () => {
+    const waiting = (await navigator.serviceWorker.getRegistration())?.waiting
+    if (!waiting) return location.reload()
+    // Reload once the new version is active, whether or not this page was controlled by the old one.
+    waiting.addEventListener('statechange', () => waiting.state === 'activated' && location.reload())
+    await updateServiceWorker(true)
+  }
+  return { available, apply, dismiss: () => setAvailable(false) }
 }
