@@ -1,0 +1,51 @@
+import { AccountDriver } from './drivers/account'
+import { BackupDriver, finishedStatus } from './drivers/backup'
+import { ChatApp } from './drivers/chat'
+import { expect, test } from './fixtures'
+
+test.describe('backing up to the staging area', () => {
+  test('Ada backs up her chats: everything is encrypted on the device, and a second backup seals nothing again', async ({ page, authenticator }) => {
+    const app = new ChatApp(page)
+    const account = new AccountDriver(page)
+    const backup = new BackupDriver(page)
+    await authenticator.add({ hasPrf: true })
+    await page.goto('/')
+
+    await test.step('she fills the device with sample chats, photos and files', async () => {
+      await expect(await app.generateSampleData('Small (a few chats)')).toMatch(/^Done/)
+    })
+
+    await test.step('without an account, "Back up now" says a passkey account is needed', async () => {
+      await backup.backUpNow()
+      await expect(backup.status).toHaveText(/needs an account with a passkey/)
+    })
+
+    await test.step('she creates an account with her passkey and saves her recovery key', async () => {
+      await account.createAccount('Ada')
+      await account.confirmRecoveryKeySaved()
+    })
+
+    const first = await test.step('she backs up now: the chats are encrypted and ready to upload', async () => {
+      await backup.backUpNow()
+      const status = await finishedStatus(backup)
+      expect(status).toMatch(/^Encrypted and ready to upload: [\d.]+ MB in \d+ new chunks/)
+      await expect(backup.progress).toHaveAttribute('aria-valuenow', '100')
+      return status
+    })
+
+    await test.step('the staged bytes hold none of her messages or attachment bytes', async () => {
+      const known = await backup.knownPlaintexts()
+      expect(known.texts.length).toBeGreaterThan(10)
+      expect(known.slices.length).toBeGreaterThan(0)
+      const search = await backup.searchStaged(known)
+      expect(search.bytes, 'the staging area holds at least the sample attachments').toBeGreaterThan(4 * 1024 * 1024)
+      expect(search.found).toEqual([])
+    })
+
+    await test.step('a second backup with nothing changed seals nothing again', async () => {
+      await backup.backUpNow()
+      const chunks = /in (\d+) new chunks/.exec(first)![1]
+      await expect(backup.status).toHaveText(new RegExp(`^Nothing changed since the last backup: all ${chunks} chunks`), { timeout: 60_000 })
+    })
+  })
+})

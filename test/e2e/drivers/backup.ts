@@ -1,0 +1,93 @@
+import { expect, type Locator, type Page } from '@playwright/test'
+
+/** What a search of the staging area found: how many bytes it holds and which plaintexts appear in them. */
+export interface StagingSearch {
+  objects: number
+  bytes: number
+  found: string[]
+}
+
+/**
+ * Settings → Backup by accessible roles and names, and a look into the staging area (OPFS
+ * `keepsake-staging/`, or the `staged` table of `keepsake-backup`) the way an uploader would see it.
+ */
+export class BackupDriver {
+  readonly section: Locator
+  readonly progress: Locator
+  readonly status: Locator
+  readonly alert: Locator
+
+  constructor(private readonly page: Page) {
+    this.section = page.getByRole('region', { name: 'Backup' })
+    this.progress = this.section.getByRole('progressbar', { name: 'Backup progress' })
+    this.status = this.section.getByRole('status')
+    this.alert = this.section.getByRole('alert')
+  }
+
+  async backUpNow(): Promise<void> {
+    await this.section.getByRole('button', { name: 'Back up now' }).click()
+  }
+
+  /** Some message texts and 64-byte slices of attachments straight from the chats database. */
+  async knownPlaintexts(): Promise<{ texts: string[]; slices: number[][] }> {
+    return this.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('keepsake-chats')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const all = <T>(store: string) =>
+        new Promise<T[]>((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result as T[])
+          request.onerror = () => reject(request.error)
+        })
+      const messages = await all<{ text: string }>('messages')
+      const attachments = await all<{ blob: Blob }>('attachments')
+      db.close()
+      const texts = [...new Set(messages.map((m) => m.text).filter((t) => t.length >= 24))].slice(0, 40)
+      const slices: number[][] = []
+      for (const a of attachments.filter((x) => x.blob.size >= 256).slice(0, 20)) {
+        const at = Math.floor(a.blob.size / 2)
+        slices.push([...new Uint8Array(await a.blob.slice(at, at + 64).arrayBuffer())])
+      }
+      return { texts, slices }
+    })
+  }
+
+  /** Reads every staged object and reports which of `needles` (UTF-8 texts or byte slices) occur in any. */
+  async searchStaged(needles: { texts: string[]; slices: number[][] }): Promise<StagingSearch> {
+    return this.page.evaluate(async ({ texts, slices }) => {
+      const objects: Blob[] = []
+      const root = await navigator.storage.getDirectory()
+      try {
+        const dir = await root.getDirectoryHandle('keepsake-staging')
+        for await (const handle of (dir as unknown as { values(): AsyncIterable<FileSystemFileHandle> }).values()) objects.push(await handle.getFile())
+      } catch (e) {
+        if ((e as DOMException).name !== 'NotFoundError') throw e
+      }
+      const patterns = [...texts.map((t) => ({ label: t, bytes: new TextEncoder().encode(t) })), ...slices.map((s, i) => ({ label: `attachment slice ${i}`, bytes: new Uint8Array(s) }))]
+      const found = new Set<string>()
+      let bytes = 0
+      for (const object of objects) {
+        const haystack = new Uint8Array(await object.arrayBuffer())
+        bytes += haystack.length
+        for (const { label, bytes: needle } of patterns) {
+          outer: for (let i = haystack.indexOf(needle[0]!); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0]!, i + 1)) {
+            for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
+            found.add(label)
+            break
+          }
+        }
+      }
+      return { objects: objects.length, bytes, found: [...found] }
+    }, needles)
+  }
+}
+
+/** Waits for the status line of a finished backup and returns it. */
+export async function finishedStatus(backup: BackupDriver): Promise<string> {
+  const done = backup.status.filter({ hasText: /^(Encrypted and ready to upload|Nothing changed)/ })
+  await expect(done).toBeVisible({ timeout: 90_000 })
+  return (await done.textContent()) ?? ''
+}
