@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'truncated'
   | 'manifest-corrupt'
   | 'snapshot-mismatch'
+  | 'chunk-missing'
+  | 'snapshot-missing'
   | 'quota-exceeded'
   | 'offline'
   | 'server-rejected'

@@ -20,6 +20,8 @@ export const errorCopy: Record<ErrorCode, string> = {
   truncated: 'The backup is incomplete, so it was not restored. Nothing on this device was changed.',
   'manifest-corrupt': 'The list of what this backup holds is damaged, so it was not restored. Nothing on this device was changed.',
   'snapshot-mismatch': 'The server sent a different backup than the one asked for, so it was not restored. Nothing on this device was changed.',
+  'chunk-missing': 'Part of the backup is missing on the server, so it could not be restored. Try an older backup.',
+  'snapshot-missing': 'That backup is no longer on the server. Choose another backup.',
   'quota-exceeded':
     'Your device is out of storage space, so this was not saved. Nothing was lost. Free up space (for example by deleting large files or old chats) and try again.',
   offline: 'You are offline. Keepsake will continue when the connection is back.',
