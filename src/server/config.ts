@@ -28,6 +28,14 @@ export interface ServerConfig {
   logLevel: LogLevel
   /** How long shutdown waits for in-flight requests before cutting them. */
   shutdownTimeoutMs: number
+  /** Largest chunk object a PUT /api/chunks/:id may carry, in bytes (enforced while streaming). */
+  maxChunkBytes: number
+  /** Bytes of chunks one account may store; 0 means no limit. */
+  quotaBytes: number
+  /** Snapshots kept per account: a commit deletes the records of older ones. */
+  retainSnapshots: number
+  /** How long an unreferenced chunk (an upload not yet committed) survives garbage collection. */
+  gcGraceHours: number
 }
 
 export class ConfigError extends Error {
@@ -64,6 +72,10 @@ const EnvSchema = v.object({
   TRUST_PROXY: v.optional(v.picklist(['0', '1', 'false', 'true'], 'TRUST_PROXY must be 0, 1, false or true'), '0'),
   LOG_LEVEL: v.optional(v.picklist(LOG_LEVELS, `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`), 'info'),
   SHUTDOWN_TIMEOUT_MS: v.optional(intIn('SHUTDOWN_TIMEOUT_MS', 100, 600_000), '10000'),
+  MAX_CHUNK_BYTES: v.optional(intIn('MAX_CHUNK_BYTES', 4096, 1024 * 1024 * 1024), String(17 * 1024 * 1024)),
+  QUOTA_BYTES: v.optional(intIn('QUOTA_BYTES', 0, Number.MAX_SAFE_INTEGER), String(10 * 1024 ** 3)),
+  RETAIN_SNAPSHOTS: v.optional(intIn('RETAIN_SNAPSHOTS', 1, 10_000), '10'),
+  GC_GRACE_HOURS: v.optional(intIn('GC_GRACE_HOURS', 1, 24 * 366), '24'),
 })
 
 /** Reads and validates the environment; throws {@link ConfigError} listing every bad value. */
@@ -92,6 +104,10 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    maxChunkBytes: e.MAX_CHUNK_BYTES,
+    quotaBytes: e.QUOTA_BYTES,
+    retainSnapshots: e.RETAIN_SNAPSHOTS,
+    gcGraceHours: e.GC_GRACE_HOURS,
   }
 }
 

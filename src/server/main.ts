@@ -10,12 +10,16 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import { createApp } from './app'
+import { collectGarbage } from './backups/collectGarbage'
 import { ConfigError, type ServerConfig, loadConfig } from './config'
 import { type Logger, createLogger } from './createLogger'
 import { FsBlobStore } from './stores/FsBlobStore'
 import { SqliteMetaStore } from './stores/SqliteMetaStore'
 
 const PURGE_INTERVAL_MS = 10 * 60_000
+/** Garbage collection of unreferenced chunks runs hourly, the first time a minute after start. */
+const GC_INTERVAL_MS = 60 * 60_000
+const GC_FIRST_RUN_MS = 60_000
 
 function readConfig(): ServerConfig {
   try {
@@ -59,6 +63,24 @@ async function main(): Promise<void> {
   }, PURGE_INTERVAL_MS)
   purge.unref()
 
+  let collecting = false
+  const collect = async () => {
+    if (collecting || stopping) return
+    collecting = true
+    try {
+      const report = await collectGarbage({ config, meta, blobs, clock: Date.now, log })
+      if (report.chunksReleased || report.blobsDeleted || report.failures) log.info('garbage collected', { ...report })
+    } catch (e) {
+      log.warn('garbage collection failed', { message: (e as Error).message })
+    } finally {
+      collecting = false
+    }
+  }
+  const firstCollection = setTimeout(() => void collect(), GC_FIRST_RUN_MS)
+  const gc = setInterval(() => void collect(), GC_INTERVAL_MS)
+  firstCollection.unref()
+  gc.unref()
+
   // Keep-alive connections would hold shutdown until they time out: answers given while stopping
   // close their connection, and each finished answer lets idle connections go.
   let stopping = false
@@ -76,6 +98,8 @@ async function main(): Promise<void> {
     stopping = true
     for (const response of inFlight) if (!response.headersSent) response.setHeader('Connection', 'close')
     clearInterval(purge)
+    clearTimeout(firstCollection)
+    clearInterval(gc)
     log.info('shutting down', { signal })
     let forced = false
     const deadline = setTimeout(() => {

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import { createApp } from '../../src/server/app'
-import { loadConfig } from '../../src/server/config'
+import { type GarbageReport, collectGarbage } from '../../src/server/backups/collectGarbage'
+import { type ServerConfig, loadConfig } from '../../src/server/config'
 import { type Logger, createLogger } from '../../src/server/createLogger'
 import { FsBlobStore } from '../../src/server/stores/FsBlobStore'
 import { SqliteMetaStore } from '../../src/server/stores/SqliteMetaStore'
@@ -32,7 +33,10 @@ export interface TestServer {
   /** The server's clock (ms); tests move it forward. */
   clock: { now: number }
   logLines: Record<string, unknown>[]
+  config: ServerConfig
   client(origin?: string): ApiClient
+  /** One garbage collection run, as the server process runs it hourly, at the server's clock. */
+  collectGarbage(): Promise<GarbageReport>
   close(): Promise<void>
 }
 
@@ -66,7 +70,9 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     blobs,
     clock,
     logLines,
+    config,
     client: (clientOrigin = origin) => new ApiClient(url, clientOrigin),
+    collectGarbage: () => collectGarbage({ config, meta, blobs, log, clock: () => clock.now }),
     async close() {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))

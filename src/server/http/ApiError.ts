@@ -19,6 +19,14 @@ export type ApiErrorCode =
   | 'last-unlock-method'
   | 'recovery-key-invalid'
   | 'recovery-id-taken'
+  | 'bad-chunk-id'
+  | 'bad-snapshot-id'
+  | 'digest-missing'
+  | 'digest-mismatch'
+  | 'chunk-too-large'
+  | 'quota-exceeded'
+  | 'missing-chunks'
+  | 'snapshot-exists'
   | 'unavailable'
   | 'internal'
 
@@ -40,33 +48,49 @@ const STATUS: Record<ApiErrorCode, ContentfulStatusCode> = {
   'last-unlock-method': 409,
   'recovery-key-invalid': 401,
   'recovery-id-taken': 409,
+  'bad-chunk-id': 400,
+  'bad-snapshot-id': 400,
+  'digest-missing': 400,
+  'digest-mismatch': 400,
+  'chunk-too-large': 413,
+  'quota-exceeded': 403,
+  'missing-chunks': 409,
+  'snapshot-exists': 409,
   unavailable: 503,
   internal: 500,
 }
 
-/** An expected refusal: thrown by handlers, answered as `{ error: { code, message } }` by the app's error handler. */
+/** Facts a client acts on, answered beside `code` and `message` (e.g. `missing`, `usedBytes`). */
+export type ApiErrorDetails = Record<string, string | number | readonly string[]>
+
+/**
+ * An expected refusal: thrown by handlers, answered as `{ error: { code, message, ...details } }`
+ * by the app's error handler, with `headers` (e.g. `Retry-After`).
+ */
 export class ApiError extends Error {
   override readonly name = 'ApiError'
   readonly status: ContentfulStatusCode
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    readonly details: ApiErrorDetails = {},
+    readonly headers: Record<string, string> = {},
   ) {
     super(message)
     this.status = STATUS[code]
   }
 
   get body(): ApiErrorBody {
-    return { error: { code: this.code, message: this.message } }
+    return errorBody(this.code, this.message, this.details)
   }
 }
 
 export interface ApiErrorBody {
-  error: { code: ApiErrorCode; message: string }
+  error: { code: ApiErrorCode; message: string } & ApiErrorDetails
 }
 
-export function errorBody(code: ApiErrorCode, message: string): ApiErrorBody {
-  return { error: { code, message } }
+export function errorBody(code: ApiErrorCode, message: string, details: ApiErrorDetails = {}): ApiErrorBody {
+  return { error: { ...details, code, message } }
 }
 
 export function statusOf(code: ApiErrorCode): ContentfulStatusCode {

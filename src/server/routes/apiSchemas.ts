@@ -84,3 +84,29 @@ export const RecoveryEnvelopeBody = v.object({
   recoveryId: base64urlBytes(16, 16),
   recoveryAuth: base64urlBytes(32, 32),
 })
+
+/** At most this many chunk ids per missing-check. */
+export const MAX_MISSING_IDS = 1000
+/** A sealed manifest is at most 4 MiB. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+/** A snapshot names at most this many chunks (100 000 × 4 MiB parts is 400 GB). */
+export const MAX_SNAPSHOT_CHUNKS = 100_000
+
+/** Ids are checked one by one afterwards, so a bad one is answered `bad-chunk-id` with its index. */
+export const MissingChunksBody = v.object({
+  ids: v.pipe(
+    v.array(v.string('must be strings'), 'must be an array of chunk ids'),
+    v.minLength(1, 'must name at least one chunk id'),
+    v.maxLength(MAX_MISSING_IDS, `must name at most ${MAX_MISSING_IDS} chunk ids`),
+  ),
+})
+
+export const SnapshotBody = v.object({
+  id: v.string('must be a string'),
+  manifest: base64urlBytes(1, MAX_MANIFEST_BYTES),
+  chunkIds: v.pipe(
+    v.array(v.string('must be strings'), 'must be an array of chunk ids'),
+    v.maxLength(MAX_SNAPSHOT_CHUNKS, `must name at most ${MAX_SNAPSHOT_CHUNKS} chunk ids`),
+  ),
+  sizeBytes: v.pipe(v.number('must be a number'), v.safeInteger('must be a whole number'), v.minValue(0, 'must not be negative')),
+})

@@ -1,6 +1,9 @@
+import type { ChunkCommit, ChunkRecord, SnapshotCommit, SnapshotRecord, StoredSnapshot } from './backupRecords'
+
 /**
  * Everything the server knows besides blobs: accounts, passkey credentials, WebAuthn challenges,
- * sessions, key envelopes (opaque to the server) and rate-limit counters. All methods are async so
+ * sessions, key envelopes (opaque to the server), rate-limit counters, and the records of backup
+ * chunks and snapshots. All methods are async so
  * a networked implementation (PostgreSQL) fits behind the same interface; nothing here may rely on
  * in-process state, so several server processes can share one store.
  *
@@ -58,6 +61,46 @@ export interface MetaStore {
   hitRateLimit(key: string, windowMs: number, now: number): Promise<{ hits: number; resetAt: number }>
   undoRateLimitHit(key: string): Promise<void>
   resetRateLimit(key: string): Promise<void>
+
+  // ── Backup storage (docs/SERVER.md "Chunks, snapshots and garbage collection") ──────────────
+  /** Of `chunkIds`, those the account holds, each touched (`touchedAt = now`): a confirmed chunk gets a new grace period. */
+  touchChunks(accountId: string, chunkIds: readonly string[], now: number): Promise<string[]>
+  getChunk(accountId: string, chunkId: string): Promise<ChunkRecord | null>
+  /** Bytes of all the account's chunks. */
+  chunkBytes(accountId: string): Promise<number>
+  /** Lists a blob about to be written as pending, deletable from `dueAt` unless {@link commitChunk} adopts it first. */
+  reserveBlob(blobKey: string, dueAt: number): Promise<void>
+  /**
+   * Atomically: refuses if the reservation of `chunk.blobKey` is gone or claimed (`lease-lost`);
+   * touches an existing record of the same chunk (`exists`); refuses past `quotaBytes` (0 = no
+   * limit); otherwise records the chunk and drops the reservation.
+   */
+  commitChunk(chunk: ChunkRecord, quotaBytes: number): Promise<ChunkCommit>
+  /** Forgets a pending blob once it is deleted (or was never written). */
+  releaseBlob(blobKey: string): Promise<void>
+
+  /**
+   * Atomically: records the snapshot, its manifest and the chunk ids it names, if every chunk is
+   * held and the id is free (or holds the same content), then deletes the account's snapshots
+   * beyond the newest `retain`.
+   */
+  commitSnapshot(snapshot: SnapshotRecord, manifest: Uint8Array, chunkIds: readonly string[], retain: number): Promise<SnapshotCommit>
+  /** Newest first. */
+  listSnapshots(accountId: string): Promise<SnapshotRecord[]>
+  getSnapshot(accountId: string, snapshotId: string): Promise<StoredSnapshot | null>
+  deleteSnapshot(accountId: string, snapshotId: string): Promise<boolean>
+
+  /**
+   * Garbage collection, step 1: deletes up to `limit` chunk records that no snapshot names and
+   * that were last touched before `touchedBefore`, listing their blobs as pending (due `now`).
+   * Resolves how many it released.
+   */
+  releaseUnreferencedChunks(touchedBefore: number, now: number, limit: number): Promise<number>
+  /**
+   * Step 2: claims up to `limit` pending blobs due by `now` until `claimUntil` (so no upload can
+   * adopt them, and another process retries them only if this one dies), and returns their keys.
+   */
+  claimPendingBlobs(now: number, claimUntil: number, limit: number): Promise<string[]>
 
   /** Deletes expired challenges, sessions and rate-limit windows. */
   purgeExpired(now: number): Promise<void>

@@ -1,4 +1,6 @@
 import Database from 'better-sqlite3'
+import type { ChunkCommit, ChunkRecord, SnapshotCommit, SnapshotRecord, StoredSnapshot } from './backupRecords'
+import { SqliteBackupRecords } from './SqliteBackupRecords'
 import { migrate } from './sqliteMigrations'
 import { type Row, bytes, toAccount, toChallenge, toCredential, toSession } from './sqliteRows'
 import {
@@ -25,7 +27,10 @@ const CREDENTIAL_COLUMNS = `c.*, (e.credential_id IS NOT NULL) AS can_unlock
  * processes on one machine can share the file.
  */
 export class SqliteMetaStore implements MetaStore {
-  private constructor(private readonly db: Database.Database) {}
+  private readonly backups: SqliteBackupRecords
+  private constructor(private readonly db: Database.Database) {
+    this.backups = new SqliteBackupRecords(db)
+  }
 
   static open(path: string): SqliteMetaStore {
     const db = new Database(path)
@@ -264,6 +269,54 @@ export class SqliteMetaStore implements MetaStore {
 
   async resetRateLimit(key: string): Promise<void> {
     this.db.prepare('DELETE FROM rate_limits WHERE key = ?').run(key)
+  }
+
+  async touchChunks(accountId: string, chunkIds: readonly string[], now: number): Promise<string[]> {
+    return this.backups.touchChunks(accountId, chunkIds, now)
+  }
+
+  async getChunk(accountId: string, chunkId: string): Promise<ChunkRecord | null> {
+    return this.backups.getChunk(accountId, chunkId)
+  }
+
+  async chunkBytes(accountId: string): Promise<number> {
+    return this.backups.chunkBytes(accountId)
+  }
+
+  async reserveBlob(blobKey: string, dueAt: number): Promise<void> {
+    this.backups.reserveBlob(blobKey, dueAt)
+  }
+
+  async commitChunk(chunk: ChunkRecord, quotaBytes: number): Promise<ChunkCommit> {
+    return this.backups.commitChunk(chunk, quotaBytes)
+  }
+
+  async releaseBlob(blobKey: string): Promise<void> {
+    this.backups.releaseBlob(blobKey)
+  }
+
+  async commitSnapshot(snapshot: SnapshotRecord, manifest: Uint8Array, chunkIds: readonly string[], retain: number): Promise<SnapshotCommit> {
+    return this.backups.commitSnapshot(snapshot, manifest, chunkIds, retain)
+  }
+
+  async listSnapshots(accountId: string): Promise<SnapshotRecord[]> {
+    return this.backups.listSnapshots(accountId)
+  }
+
+  async getSnapshot(accountId: string, snapshotId: string): Promise<StoredSnapshot | null> {
+    return this.backups.getSnapshot(accountId, snapshotId)
+  }
+
+  async deleteSnapshot(accountId: string, snapshotId: string): Promise<boolean> {
+    return this.backups.deleteSnapshot(accountId, snapshotId)
+  }
+
+  async releaseUnreferencedChunks(touchedBefore: number, now: number, limit: number): Promise<number> {
+    return this.backups.releaseUnreferencedChunks(touchedBefore, now, limit)
+  }
+
+  async claimPendingBlobs(now: number, claimUntil: number, limit: number): Promise<string[]> {
+    return this.backups.claimPendingBlobs(now, claimUntil, limit)
   }
 
   async purgeExpired(now: number): Promise<void> {

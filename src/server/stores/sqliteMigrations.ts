@@ -69,6 +69,51 @@ export const sqliteMigrations: readonly string[] = [
     reset_at  INTEGER NOT NULL
   ) STRICT;
   `,
+  // 2: backup storage. A chunk record owns one blob (`blob_key`, unique to that upload); a blob no
+  // record owns yet or any more is listed in pending_blobs until it is committed or deleted.
+  `
+  CREATE TABLE chunks (
+    account_id  TEXT NOT NULL REFERENCES accounts(id),
+    chunk_id    TEXT NOT NULL CHECK (length(chunk_id) = 64),
+    blob_key    TEXT NOT NULL UNIQUE,
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    sha256      BLOB NOT NULL CHECK (length(sha256) = 32),
+    created_at  INTEGER NOT NULL,
+    touched_at  INTEGER NOT NULL,
+    PRIMARY KEY (account_id, chunk_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX chunks_by_touch ON chunks(touched_at);
+
+  CREATE TABLE snapshots (
+    account_id   TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id           TEXT NOT NULL CHECK (length(id) = 32),
+    created_at   INTEGER NOT NULL,
+    size_bytes   INTEGER NOT NULL CHECK (size_bytes >= 0),
+    chunk_count  INTEGER NOT NULL,
+    content_hash BLOB NOT NULL,
+    manifest     BLOB NOT NULL,
+    UNIQUE (account_id, id)
+  ) STRICT;
+  CREATE INDEX snapshots_by_age ON snapshots(account_id, created_at);
+
+  CREATE TABLE snapshot_chunks (
+    account_id   TEXT NOT NULL,
+    snapshot_id  TEXT NOT NULL,
+    position     INTEGER NOT NULL,
+    chunk_id     TEXT NOT NULL,
+    PRIMARY KEY (account_id, snapshot_id, position),
+    FOREIGN KEY (account_id, snapshot_id) REFERENCES snapshots(account_id, id) ON DELETE CASCADE,
+    FOREIGN KEY (account_id, chunk_id) REFERENCES chunks(account_id, chunk_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX snapshot_chunks_by_chunk ON snapshot_chunks(account_id, chunk_id);
+
+  CREATE TABLE pending_blobs (
+    blob_key  TEXT PRIMARY KEY,
+    due_at    INTEGER NOT NULL,
+    claimed   INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  CREATE INDEX pending_blobs_by_due ON pending_blobs(due_at);
+  `,
 ]
 
 /** Brings the database to the latest schema, each migration in its own transaction. */
