@@ -1,0 +1,120 @@
+import type { Attachment, ChatDB, Conversation, ConversationId, Message } from '../db/ChatDB'
+import { searchTokens } from '../db/ChatDB'
+import type { RestoreDB } from '../db/RestoreDB'
+import { AppError } from '../errors'
+import type { ManifestBody } from '../format/manifest'
+import type { PageMessage } from '../format/pages'
+import type { AttachmentUnit, ConversationUnit } from './planRestore'
+
+/** Staged pages read and written per transaction when a conversation is committed. */
+const PAGES_PER_BATCH = 8
+
+/** An attachment ready to write: its parts and thumbnail parts by chunk index (held, or read from staging). */
+export interface ReadyAttachment {
+  unit: AttachmentUnit
+  held: ReadonlyMap<number, Blob>
+}
+
+/**
+ * Writes verified content into the chats (DESIGN §6): a conversation appears only once all its
+ * pages verified and its messages are written (its row goes last), an attachment only whole. Merges
+ * by id: whatever this device already has stays as it is. Every commit can run again after a crash.
+ */
+export class RestoreWriter {
+  constructor(
+    private readonly chats: ChatDB,
+    private readonly db: RestoreDB,
+    private readonly body: ManifestBody,
+  ) {}
+
+  stagePage(chunk: number, messages: PageMessage[]): Promise<unknown> {
+    return this.db.pages.put({ chunk, messages })
+  }
+
+  stagePart(chunk: number, blob: Blob): Promise<unknown> {
+    return this.db.parts.put({ chunk, blob })
+  }
+
+  /** Writes a conversation's staged pages, then its row; returns the messages written (local ones are kept). */
+  async commitConversation(unit: ConversationUnit): Promise<number> {
+    const entry = this.body.conversations[unit.conversation]!
+    const record = entry.record as unknown as Conversation
+    const conversationId = record.id as ConversationId
+    let seen = 0
+    let written = 0
+    for (let i = 0; i < unit.pages.length; i += PAGES_PER_BATCH) {
+      const indices = unit.pages.slice(i, i + PAGES_PER_BATCH)
+      const staged = await this.db.pages.bulkGet(indices)
+      const rows: Message[] = []
+      staged.forEach((page, k) => {
+        if (!page) throw new Error(`restore: internal error: page ${indices[k]} is not staged`)
+        for (const message of page.messages) rows.push(toMessage(message, conversationId))
+      })
+      seen += rows.length
+      written += await this.chats.transaction('rw', this.chats.messages, async () => {
+        const local = await this.chats.messages.bulkGet(rows.map((m) => m.id))
+        const fresh = rows.filter((_, k) => !local[k])
+        await this.chats.messages.bulkAdd(fresh)
+        return fresh.length
+      })
+    }
+    if (seen !== entry.messageCount) {
+      throw new AppError('manifest-corrupt', `“${record.name}” has ${seen} messages in its pages, the manifest says ${entry.messageCount}`)
+    }
+    await this.chats.transaction('rw', this.chats.conversations, async () => {
+      const local = await this.chats.conversations.get(conversationId)
+      await this.chats.conversations.put(local ? mergeConversation(local, record) : { ...record })
+    })
+    return written
+  }
+
+  /** Writes whole attachments in one transaction; those this device already has stay as they are. */
+  async commitAttachments(ready: readonly ReadyAttachment[]): Promise<void> {
+    const rows: Attachment[] = []
+    for (const { unit, held } of ready) {
+      const conversation = this.body.conversations[unit.conversation]!
+      const entry = conversation.attachments[unit.attachment]!
+      const record = entry.record as unknown as Omit<Attachment, 'blob' | 'thumbnail' | 'conversationId'>
+      const blob = new Blob(await this.blobs(unit.parts, held), { type: String(record.type ?? '') })
+      if (blob.size !== entry.size) throw new Error(`restore: internal error: attachment ${record.id} assembled to ${blob.size} bytes`)
+      const row: Attachment = { ...record, conversationId: conversation.record.id as ConversationId, blob }
+      if (entry.thumbnail) row.thumbnail = new Blob(await this.blobs(unit.thumbnail, held), { type: entry.thumbnail.type })
+      rows.push(row)
+    }
+    await this.chats.transaction('rw', this.chats.attachments, async () => {
+      const local = await this.chats.attachments.bulkGet(rows.map((a) => a.id))
+      await this.chats.attachments.bulkAdd(rows.filter((_, k) => !local[k]))
+    })
+  }
+
+  /** Records units as written and deletes staged chunks no unit left needs. */
+  async markCommitted(keys: readonly string[], unneededPages: readonly number[], unneededParts: readonly number[]): Promise<void> {
+    await this.db.transaction('rw', this.db.committed, this.db.pages, this.db.parts, async () => {
+      await this.db.committed.bulkPut(keys.map((key) => ({ key })))
+      if (unneededPages.length) await this.db.pages.bulkDelete([...unneededPages])
+      if (unneededParts.length) await this.db.parts.bulkDelete([...unneededParts])
+    })
+  }
+
+  private async blobs(chunks: readonly number[], held: ReadonlyMap<number, Blob>): Promise<Blob[]> {
+    const missing = [...new Set(chunks.filter((i) => !held.has(i)))]
+    const staged = new Map((await this.db.parts.bulkGet(missing)).map((part, k) => [missing[k]!, part?.blob]))
+    return chunks.map((i) => {
+      const blob = held.get(i) ?? staged.get(i)
+      if (!blob) throw new Error(`restore: internal error: part ${i} is neither held nor staged`)
+      return blob
+    })
+  }
+}
+
+/** A page's message back as the chats database stores it (FORMAT.md §6.1: `words` is derived again). */
+export function toMessage(message: PageMessage, conversationId: ConversationId): Message {
+  const stored = message as unknown as Omit<Message, 'conversationId' | 'words'>
+  return { ...stored, conversationId, words: searchTokens(typeof stored.text === 'string' ? stored.text : '') }
+}
+
+/** Local fields win; the list's order and preview follow whichever side has the newer message. */
+export function mergeConversation(local: Conversation, restored: Conversation): Conversation {
+  if (restored.updatedAt <= local.updatedAt) return local
+  return { ...local, updatedAt: restored.updatedAt, lastMessageText: restored.lastMessageText }
+}

@@ -1,0 +1,92 @@
+import type { ManifestBody } from '../format/manifest'
+
+/** Attachments larger than this stage their parts in the restore database as they arrive (resumable per part). */
+export const HOLD_ATTACHMENT_BYTES = 32 * 1024 * 1024
+
+/** A conversation's message pages: written to the chats only once every page verified. */
+export interface ConversationUnit {
+  kind: 'conversation'
+  key: string
+  conversation: number
+  /** Chunk indices of its pages, in order. */
+  pages: number[]
+}
+
+/** An attachment with its thumbnail: written once every part verified. */
+export interface AttachmentUnit {
+  kind: 'attachment'
+  key: string
+  conversation: number
+  attachment: number
+  parts: number[]
+  thumbnail: number[]
+  /** Large: its parts are staged as they verify instead of held until the attachment is whole. */
+  staged: boolean
+}
+
+export type RestoreUnit = ConversationUnit | AttachmentUnit
+
+export interface RestorePlan {
+  /** What is left to write, messages first: every conversation, newest first, then their attachments. */
+  units: RestoreUnit[]
+  conversationsTotal: number
+  attachmentsTotal: number
+  /** Plaintext bytes of the distinct chunks the snapshot names, and of those already verified and kept. */
+  bytesTotal: number
+  bytesDone: number
+  /** Chunk indices whose bytes count as done (a chunk named twice counts once). */
+  counted: Set<number>
+}
+
+export const conversationKey = (c: number) => `c${c}`
+export const attachmentKey = (c: number, a: number) => `a${c}.${a}`
+
+/**
+ * Orders the restore of a snapshot (DESIGN §6): message pages of every conversation before any
+ * attachment, so chats are readable while media still arrive; the most recently active
+ * conversations first. Units already written (`committed`) are left out; chunks already staged
+ * (`staged`) count as done and are not downloaded again.
+ */
+export function planRestore(body: ManifestBody, committed: ReadonlySet<string>, staged: ReadonlySet<number>): RestorePlan {
+  const order = body.conversations
+    .map((conversation, index) => ({ index, updatedAt: Number(conversation.record.updatedAt) || 0 }))
+    .sort((a, b) => b.updatedAt - a.updatedAt || a.index - b.index)
+    .map(({ index }) => index)
+
+  const units: RestoreUnit[] = []
+  const counted = new Set<number>(staged)
+  let attachmentsTotal = 0
+  for (const c of order) {
+    const conversation = body.conversations[c]!
+    const key = conversationKey(c)
+    if (committed.has(key)) conversation.pages.forEach((i) => counted.add(i))
+    else units.push({ kind: 'conversation', key, conversation: c, pages: [...conversation.pages] })
+  }
+  for (const c of order) {
+    body.conversations[c]!.attachments.forEach((attachment, a) => {
+      attachmentsTotal++
+      const key = attachmentKey(c, a)
+      const thumbnail = attachment.thumbnail?.parts ?? []
+      if (committed.has(key)) return [...attachment.parts, ...thumbnail].forEach((i) => counted.add(i))
+      const staged = attachment.size + (attachment.thumbnail?.size ?? 0) > HOLD_ATTACHMENT_BYTES
+      units.push({ kind: 'attachment', key, conversation: c, attachment: a, parts: [...attachment.parts], thumbnail: [...thumbnail], staged })
+    })
+  }
+  const lengthOf = (i: number) => body.chunks[i]![1]
+  const referenced = new Set<number>()
+  for (const conversation of body.conversations) {
+    conversation.pages.forEach((i) => referenced.add(i))
+    for (const a of conversation.attachments) [...a.parts, ...(a.thumbnail?.parts ?? [])].forEach((i) => referenced.add(i))
+  }
+  for (const i of counted) if (!referenced.has(i)) counted.delete(i)
+  let bytesTotal = 0
+  for (const i of referenced) bytesTotal += lengthOf(i)
+  let bytesDone = 0
+  for (const i of counted) bytesDone += lengthOf(i)
+  return { units, conversationsTotal: body.conversations.length, attachmentsTotal, bytesTotal, bytesDone, counted }
+}
+
+/** Chunk indices of a unit, in the order it uses them (a repeated chunk appears once). */
+export function unitChunks(unit: RestoreUnit): number[] {
+  return [...new Set(unit.kind === 'conversation' ? unit.pages : [...unit.parts, ...unit.thumbnail])]
+}
