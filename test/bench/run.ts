@@ -18,8 +18,10 @@ const GiB = 1024 ** 3
 const BYTES = Number(process.env.BENCH_BYTES ?? GiB)
 const CONVERSATIONS = Number(process.env.BENCH_CONVERSATIONS ?? 24)
 const CAPACITY = 256 * 1024 * 1024
-/** BENCH_QUICK=1 measures the hash-wasm pipeline only (for working on it). */
+/** BENCH_QUICK=1 measures the hash-wasm pipeline and the read/hash/encrypt baselines only (for working on it). */
 const QUICK = process.env.BENCH_QUICK === '1'
+/** Sealing workers (the app uses two). */
+const SEALERS = Number(process.env.BENCH_SEALERS ?? 2)
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const dist = join(root, '.bench/dist')
 const mbps = (bytes: number, seconds: number) => Math.round(bytes / 1e6 / seconds)
@@ -68,15 +70,15 @@ async function main() {
 
     for (const variant of QUICK ? (['hash-wasm'] as const) : (['hash-wasm', 'noble'] as const)) {
       await bench(page, (b) => b.resetBackups(), null)
-      const run = await measured(`pipeline-${variant}`, () => bench(page, (b, [v, c]) => b.backUp(v, c), [variant, CAPACITY] as const))
+      const run = await measured(`pipeline-${variant}`, () => bench(page, (b, [v, c, n]) => b.backUp(v, c, n), [variant, CAPACITY, SEALERS] as const))
       Object.assign(results[`pipeline-${variant}`] as object, { MBps: mbps(run.bytesRead, run.seconds) })
     }
-    if (QUICK) return
-    for (const peer of ['openpgp', 'libsodium', 'blake2b', 'blake3', 'aes-gcm'] as const) {
+    for (const peer of QUICK ? (['read', 'blake2b', 'aes-gcm'] as const) : (['read', 'openpgp', 'libsodium', 'blake2b', 'blake3', 'aes-gcm'] as const)) {
       const r = await measured(`peer-${peer}`, () => bench(page, (b, p) => b.peer(p), peer))
       Object.assign(results[`peer-${peer}`] as object, { MBps: mbps(r.bytes, r.seconds) })
     }
 
+    if (QUICK) return
     // Incremental: the index now knows every chunk; add 1% new data (new chats with new files) and back up again.
     await measured('add-1-percent', () => bench(page, (b, [bytes]) => b.generate(bytes, 2, 2), [Math.round(BYTES / 100)]))
     const second = await measured('pipeline-incremental', () => bench(page, (b, [c]) => b.backUp('hash-wasm', c), [CAPACITY] as const))
