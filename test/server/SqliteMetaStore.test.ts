@@ -118,6 +118,74 @@ describe('SqliteMetaStore', () => {
   })
 })
 
+describe('SqliteMetaStore: backup records', () => {
+  const hex = (seed: number, bytes: number) => Buffer.from(bytesOf(bytes, seed)).toString('hex')
+  const chunk = (seed: number, touchedAt = 1000) => ({
+    accountId: 'acct-1',
+    chunkId: hex(seed, 32),
+    blobKey: `chunks/acct-1/${hex(seed, 32)}-0000000000000001`,
+    size: 100 * seed,
+    sha256: bytesOf(32, seed),
+    createdAt: touchedAt,
+    touchedAt,
+  })
+  const snapshot = (seed: number) => ({ accountId: 'acct-1', id: hex(seed, 16), createdAt: 2000 + seed, sizeBytes: 1, chunkCount: 1, contentHash: bytesOf(32, seed) })
+
+  async function stored(seed: number) {
+    await store.reserveBlob(chunk(seed).blobKey, 5000)
+    expect(await store.commitChunk(chunk(seed), 0)).toEqual({ outcome: 'created' })
+  }
+
+  beforeEach(async () => {
+    await store.createAccount(account, credential('cred-1'), session(1), null)
+  })
+
+  it('upgrades a database made by the first schema and keeps its rows', async () => {
+    await store.close()
+    const old = join(dir, 'v1.sqlite')
+    const raw = new Database(old)
+    raw.exec(sqliteMigrations[0]!)
+    raw.pragma('user_version = 1')
+    raw.prepare('INSERT INTO accounts (id, user_handle, display_name, created_at) VALUES (?, ?, ?, ?)').run('acct-1', bytesOf(32, 1), 'Alice', 1000)
+    raw.close()
+    store = SqliteMetaStore.open(old)
+    expect(await store.getAccount('acct-1')).toEqual(account)
+    await stored(1)
+    expect(await store.chunkBytes('acct-1')).toBe(100)
+  })
+
+  it('never lets a chunk that a snapshot names lose its record', async () => {
+    await stored(1)
+    await stored(2)
+    const commit = await store.commitSnapshot(snapshot(1), bytesOf(10, 1), [chunk(1).chunkId], 10)
+    expect(commit.outcome).toBe('created')
+    expect(await store.releaseUnreferencedChunks(Number.MAX_SAFE_INTEGER, 9000, 100)).toBe(1) // chunk 2 only
+    expect(await store.getChunk('acct-1', chunk(1).chunkId)).toMatchObject({ size: 100 })
+    const raw = new Database(path)
+    raw.pragma('foreign_keys = ON')
+    expect(() => raw.prepare('DELETE FROM chunks WHERE chunk_id = ?').run(chunk(1).chunkId)).toThrow(/FOREIGN KEY/)
+    raw.close()
+    expect(await store.claimPendingBlobs(9000, 9500, 100)).toEqual([chunk(2).blobKey])
+  })
+
+  it('commits a snapshot whole or not at all', async () => {
+    await stored(1)
+    const missing = await store.commitSnapshot(snapshot(1), bytesOf(10, 1), [chunk(1).chunkId, chunk(3).chunkId], 10)
+    expect(missing).toEqual({ outcome: 'missing-chunks', missing: [chunk(3).chunkId] })
+    expect(await store.getSnapshot('acct-1', snapshot(1).id)).toBeNull()
+    expect(await store.listSnapshots('acct-1')).toEqual([])
+  })
+
+  it('refuses to adopt a blob whose reservation garbage collection claimed', async () => {
+    await store.reserveBlob(chunk(1).blobKey, 1000)
+    expect(await store.claimPendingBlobs(1000, 2000, 10)).toEqual([chunk(1).blobKey])
+    expect(await store.commitChunk(chunk(1), 0)).toEqual({ outcome: 'lease-lost' })
+    await store.releaseBlob(chunk(1).blobKey)
+    expect(await store.commitChunk(chunk(1), 0)).toEqual({ outcome: 'lease-lost' })
+    expect(await store.getChunk('acct-1', chunk(1).chunkId)).toBeNull()
+  })
+})
+
 describe('refuseRemoval', () => {
   it('keeps one passkey and, once any envelope exists, one unlock method', () => {
     const held = (credentials: number, passkeyEnvelopes: number, hasRecovery: boolean) => ({ credentials, passkeyEnvelopes, hasRecovery })

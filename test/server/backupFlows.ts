@@ -98,9 +98,8 @@ export function chunkFiles(server: TestServer): Promise<string[]> {
 export async function backupState(server: TestServer) {
   const db = new Database(join(server.dataDir, 'meta.sqlite'), { readonly: true })
   try {
-    const rows = Object.fromEntries(
-      ['chunks', 'snapshots', 'snapshot_chunks', 'pending_blobs'].map((table) => [table, db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()]),
-    )
+    const all = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()
+    const rows = { chunks: all('chunks'), snapshots: all('snapshots'), snapshot_chunks: all('snapshot_chunks'), pending_blobs: all('pending_blobs') }
     return { rows, blobs: await chunkFiles(server), temp: await readdir(join(server.dataDir, 'blobs', '.tmp')) }
   } finally {
     db.close()

@@ -28,6 +28,10 @@ describe('loadConfig', () => {
       trustProxy: false,
       logLevel: 'info',
       shutdownTimeoutMs: 10000,
+      maxChunkBytes: 17 * 1024 * 1024,
+      quotaBytes: 10 * 1024 ** 3,
+      retainSnapshots: 10,
+      gcGraceHours: 24,
     })
   })
 
@@ -46,6 +50,10 @@ describe('loadConfig', () => {
       TRUST_PROXY: 'true',
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_MS: '2000',
+      MAX_CHUNK_BYTES: '8388608',
+      QUOTA_BYTES: '0',
+      RETAIN_SNAPSHOTS: '30',
+      GC_GRACE_HOURS: '72',
     })
     expect(config).toMatchObject({
       host: '0.0.0.0',
@@ -57,6 +65,10 @@ describe('loadConfig', () => {
       sessionTtlHours: 24,
       trustProxy: true,
       logLevel: 'warn',
+      maxChunkBytes: 8388608,
+      quotaBytes: 0,
+      retainSnapshots: 30,
+      gcGraceHours: 72,
     })
   })
 
@@ -69,6 +81,13 @@ describe('loadConfig', () => {
     expect(problems({ PORT: '70000' })).toEqual(['PORT: PORT must be at most 65535'])
     expect(problems({ RP_ID: 'Not A Host' })[0]).toMatch(/RP_ID must be a lower-case host name/)
     expect(problems({ TRUST_PROXY: 'yes' })[0]).toMatch(/TRUST_PROXY must be 0, 1, false or true/)
+    expect(problems({ MAX_CHUNK_BYTES: '1000', QUOTA_BYTES: '-1', RETAIN_SNAPSHOTS: '0', GC_GRACE_HOURS: '1.5' })).toEqual([
+      'MAX_CHUNK_BYTES: MAX_CHUNK_BYTES must be at least 4096',
+      'QUOTA_BYTES: QUOTA_BYTES must be a whole number',
+      'RETAIN_SNAPSHOTS: RETAIN_SNAPSHOTS must be at least 1',
+      'GC_GRACE_HOURS: GC_GRACE_HOURS must be a whole number',
+    ])
+    expect(problems({ QUOTA_BYTES: '99999999999999999999' })).toEqual([`QUOTA_BYTES: QUOTA_BYTES must be at most ${Number.MAX_SAFE_INTEGER}`])
   })
 
   it('refuses origins WebAuthn would refuse', () => {
