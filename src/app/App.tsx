@@ -3,6 +3,7 @@ import { createAppUpdate } from '../state/createAppUpdate'
 import { ConversationView } from './chat/ConversationView'
 import { Sidebar } from './chat/Sidebar'
 import { Icon } from './Icon'
+import { RestoreBanner } from './restore/RestoreBanner'
 import { createRoute } from './route'
 import { SettingsPage } from './settings/SettingsPage'
 import { UpdateBanner } from './UpdateBanner'
@@ -42,6 +43,7 @@ export function App() {
           </Match>
         </Switch>
       </main>
+      <RestoreBanner />
       <UpdateBanner update={update} />
     </div>
   )

@@ -39,8 +39,10 @@ export interface RestoreJob {
   bytesTotal: number
   bytesDone: number
   error: ErrorCode | null
-  /** What failed, in words (chunk and record named), for the status line. */
+  /** What failed, for logs: the failure's own message. */
   errorMessage: string | null
+  /** Which part of the chats the failure hit, in words (“the file “map.png” in “Ana””), for the person. */
+  errorPart?: string | null
 }
 
 /** A verified message page waiting for the rest of its conversation (FORMAT.md §6.1). */

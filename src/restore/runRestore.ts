@@ -82,7 +82,7 @@ export async function runRestore(opts: RunRestoreOptions): Promise<RestoreSummar
       await db.job.update('current', { ...progress, phase: phase(), updatedAt: lastWrite })
     }
     await db.job.update('current', {
-      ...progress, state: 'running', phase: phase(), error: null, errorMessage: null, updatedAt: now(),
+      ...progress, state: 'running', phase: phase(), error: null, errorMessage: null, errorPart: null, updatedAt: now(),
       conversationsTotal: plan.conversationsTotal, attachmentsTotal: plan.attachmentsTotal, bytesTotal: plan.bytesTotal,
     })
 
@@ -113,7 +113,8 @@ export async function runRestore(opts: RunRestoreOptions): Promise<RestoreSummar
     const error = translateDbError(e)
     const code: ErrorCode = isAppError(error) ? error.code : 'internal'
     await db.job.update('current', {
-      state: PAUSING.includes(code) ? 'paused' : 'failed', error: code, errorMessage: error instanceof Error ? error.message : String(error), updatedAt: now(),
+      state: PAUSING.includes(code) ? 'paused' : 'failed', error: code, errorMessage: error instanceof Error ? error.message : String(error),
+      errorPart: isAppError(error) && typeof error.details.what === 'string' ? error.details.what : null, updatedAt: now(),
     })
     throw error
   }

@@ -1,10 +1,12 @@
-import { createResource, createSignal, Show } from 'solid-js'
+import { createSignal, Show } from 'solid-js'
 import type { AttachmentRef } from '../../db/ChatDB'
+import { createLiveQuery } from '../../state/createLiveQuery'
 import { createObjectUrl } from '../../state/createObjectUrl'
 import { saveAttachment } from '../../state/saveAttachment'
 import { useChatDB } from '../../state/useChatDB'
 import { formatBytes } from '../formatBytes'
 import { Icon } from '../Icon'
+import { AttachmentPending } from '../restore/AttachmentPending'
 import { ImageViewer } from './ImageViewer'
 
 /** Largest on-screen size of a photo in a bubble, in CSS pixels. */
@@ -33,7 +35,8 @@ export function AttachmentView(props: { attachment: AttachmentRef }) {
 function Photo(props: { attachment: AttachmentRef }) {
   const db = useChatDB()
   const [open, setOpen] = createSignal(false)
-  const [record] = createResource(() => props.attachment.id, (id) => db.attachments.get(id))
+  // Live: a photo still arriving from a restore appears as soon as it is written (null = not here).
+  const record = createLiveQuery(async (id: AttachmentRef['id']) => (await db.attachments.get(id)) ?? null, () => props.attachment.id)
   const thumbnailUrl = createObjectUrl(() => {
     const r = record()
     return r?.thumbnail ?? r?.blob
@@ -51,7 +54,7 @@ function Photo(props: { attachment: AttachmentRef }) {
           setOpen(true)
         }}
       >
-        <Show when={thumbnailUrl()}>
+        <Show when={thumbnailUrl()} fallback={<Show when={record() === null}><AttachmentPending name={props.attachment.name} /></Show>}>
           {(url) => <img src={url()} alt={props.attachment.name} width={box().width} height={box().height} decoding="async" />}
         </Show>
       </button>
@@ -64,6 +67,7 @@ function Photo(props: { attachment: AttachmentRef }) {
 
 function FileCard(props: { attachment: AttachmentRef }) {
   const db = useChatDB()
+  const present = createLiveQuery(async (id: AttachmentRef['id']) => (await db.attachments.where('id').equals(id).count()) > 0, () => props.attachment.id)
   return (
     <div class="file-card">
       <span class="file-icon" aria-hidden="true">
@@ -73,6 +77,7 @@ function FileCard(props: { attachment: AttachmentRef }) {
         <span class="file-name">{props.attachment.name}</span>
         <span class="file-size">{formatBytes(props.attachment.size)}</span>
       </span>
+      <Show when={present() !== false} fallback={<AttachmentPending name={props.attachment.name} />}>
       <button
         type="button"
         class="icon-button"
@@ -85,6 +90,7 @@ function FileCard(props: { attachment: AttachmentRef }) {
       >
         <Icon name="download" />
       </button>
+      </Show>
     </div>
   )
 }

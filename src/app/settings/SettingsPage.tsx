@@ -1,5 +1,6 @@
 import { AccountSection } from '../account/AccountSection'
 import { Icon } from '../Icon'
+import { RestoreSection } from '../restore/RestoreSection'
 import { navigate } from '../route'
 import { SampleDataSection } from './SampleDataSection'
 import { StorageSection } from './StorageSection'
@@ -24,6 +25,7 @@ export function SettingsPage() {
           <AccountSection />
         </section>
         {/* The Backup section goes here. */}
+        <RestoreSection />
         <StorageSection />
         <SampleDataSection />
         <section class="settings-section" aria-labelledby="about-title">
