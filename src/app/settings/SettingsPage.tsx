@@ -1,4 +1,5 @@
 import { AccountSection } from '../account/AccountSection'
+import { BackupSection } from '../backup/BackupSection'
 import { Icon } from '../Icon'
 import { RestoreSection } from '../restore/RestoreSection'
 import { navigate } from '../route'
@@ -24,7 +25,7 @@ export function SettingsPage() {
           <h3 id="account-title">Account</h3>
           <AccountSection />
         </section>
-        {/* The Backup section goes here. */}
+        <BackupSection />
         <RestoreSection />
         <StorageSection />
         <SampleDataSection />
