@@ -7,6 +7,9 @@
  * - make `put` create-only and atomic: a reader sees either no object or the complete object,
  *   never a partial one; a failed or aborted `put` leaves no object behind;
  * - check `maxBytes` and `expectedSha256` before the object becomes visible.
+ *
+ * The local directory store does this with a temp file, fsync and `link(2)`; an S3-compatible store
+ * with a streamed `PutObject` carrying `If-None-Match: *` and `x-amz-checksum-sha256` (docs/SERVER.md).
  */
 export interface BlobStore {
   /**
