@@ -66,6 +66,14 @@ describe('storing and reading chunks', () => {
     expect(read.headers.get('cache-control')).toBe('no-store')
   })
 
+  it('answers HEAD with the size and digest only', async () => {
+    const id = chunkIdOf('h')
+    const bytes = chunkBytes(5000, 'h')
+    await putChunk(alice, id, bytes)
+    const head = await rawRequest(server, 'HEAD', `/api/chunks/${id}`, { cookie: `ks_session=${alice.cookie}` }, (req) => req.end())
+    expect([head.status, head.headers['content-length'], head.headers['content-digest'], head.text]).toEqual([200, '5000', contentDigestOf(bytes), ''])
+  })
+
   it('still reads and verifies the body of a chunk it already has', async () => {
     const id = chunkIdOf('b')
     const bytes = chunkBytes(1000, 'b')

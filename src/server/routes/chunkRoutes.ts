@@ -53,10 +53,16 @@ export function chunkRoutes(deps: AppDeps) {
       // No blob behind a record: garbage collection took it between the two reads.
       const blob = chunk && (await blobs.get(chunk.blobKey))
       if (!chunk || !blob) throw new ApiError('not-found', 'no such chunk')
-      return c.body(blob.stream, 200, {
+      const headers = {
         'Content-Type': 'application/octet-stream',
         'Content-Length': String(blob.size),
         'Content-Digest': contentDigest(chunk.sha256),
-      })
+      }
+      // Hono answers HEAD with this handler and drops the body: close the file rather than leave it open.
+      if (c.req.method === 'HEAD') {
+        await blob.stream.cancel()
+        return c.body(null, 200, headers)
+      }
+      return c.body(blob.stream, 200, headers)
     })
 }
