@@ -11,6 +11,11 @@ export interface Conversation {
   updatedAt: number // time of the last message, or createdAt
   lastMessageText: string
   unread: number
+  /**
+   * The `seq` the next message gets (schema v3): one more than the highest ever given in this
+   * conversation, so it is also the number of rows a conversation view has (deleted messages leave gaps).
+   */
+  nextSeq: number
 }
 
 export interface AttachmentRef {
@@ -32,6 +37,11 @@ export interface Message {
   attachments: AttachmentRef[]
   /** Lower-cased search tokens of `text` (schema v2), a multi-entry index. */
   words: string[]
+  /**
+   * The message's place in its conversation (schema v3): 0, 1, 2… in `createdAt` order, never reused.
+   * The `[conversationId+seq]` index gives any window of a long history directly by key range.
+   */
+  seq: number
 }
 
 export interface Attachment extends AttachmentRef {
@@ -76,5 +86,34 @@ export class ChatDB extends Dexie {
             m.words = searchTokens(m.text)
           }),
       )
+    this.version(3)
+      .stores({ messages: 'id, [conversationId+createdAt], [conversationId+seq], *words' })
+      .upgrade(async (tx) => {
+        const conversations = tx.table('conversations') as EntityTable<Conversation, 'id'>
+        const messages = tx.table('messages') as EntityTable<Message, 'id'>
+        for (const id of await conversations.toCollection().primaryKeys()) {
+          await sequenceConversation(conversations, messages, id)
+        }
+      })
   }
+}
+
+/**
+ * Numbers a conversation's messages 0, 1, 2… in time order and sets its `nextSeq`. Used by the v3
+ * upgrade, and for conversations written without sequence numbers (for example restored from a backup
+ * made before v3). Call it inside a read-write transaction over both tables.
+ */
+export async function sequenceConversation(
+  conversations: EntityTable<Conversation, 'id'>,
+  messages: EntityTable<Message, 'id'>,
+  id: ConversationId,
+): Promise<void> {
+  let seq = 0
+  await messages
+    .where('[conversationId+createdAt]')
+    .between([id, -Infinity], [id, Infinity])
+    .modify((m) => {
+      m.seq = seq++
+    })
+  await conversations.update(id, { nextSeq: seq })
 }

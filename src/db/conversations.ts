@@ -16,6 +16,7 @@ export async function createConversation(db: ChatDB, name: string, now = Date.no
     updatedAt: now,
     lastMessageText: '',
     unread: 0,
+    nextSeq: 0,
   }
   await withDbErrors(() => db.conversations.add(conversation))
   return conversation

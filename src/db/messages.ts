@@ -1,5 +1,6 @@
 import {
   searchTokens,
+  sequenceConversation,
   type Attachment,
   type AttachmentId,
   type AttachmentRef,
@@ -51,8 +52,12 @@ export async function sendMessage(db: ChatDB, input: NewMessage): Promise<Messag
   if (!text && files.length === 0) throw new Error('sendMessage: internal error: empty message')
   return withDbErrors(() =>
     db.transaction('rw', db.conversations, db.messages, db.attachments, async () => {
-      const conversation = await db.conversations.get(input.conversationId)
+      let conversation = await db.conversations.get(input.conversationId)
       if (!conversation) throw new Error('sendMessage: internal error: no such conversation')
+      if (conversation.nextSeq === undefined) {
+        await sequenceConversation(db.conversations, db.messages, conversation.id)
+        conversation = (await db.conversations.get(input.conversationId))!
+      }
       const last = await db.messages
         .where('[conversationId+createdAt]')
         .between([input.conversationId, -Infinity], [input.conversationId, Infinity])
@@ -78,12 +83,14 @@ export async function sendMessage(db: ChatDB, input: NewMessage): Promise<Messag
         text,
         attachments: attachments.map(toRef),
         words: searchTokens(text),
+        seq: conversation.nextSeq,
       }
       if (attachments.length) await db.attachments.bulkAdd(attachments)
       await db.messages.add(message)
       const fromOther = message.author !== 'me'
       await db.conversations.update(input.conversationId, {
         updatedAt: createdAt,
+        nextSeq: message.seq + 1,
         lastMessageText: previewText(message),
         unread: fromOther ? conversation.unread + 1 : conversation.unread,
       })

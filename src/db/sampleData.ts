@@ -75,7 +75,7 @@ export async function generateSampleData(
     let time = start
     const conversation: Conversation = {
       id: newId(start, () => random.hex16()) as ConversationId,
-      name, createdAt: start, updatedAt: start, lastMessageText: '', unread: 0,
+      name, createdAt: start, updatedAt: start, lastMessageText: '', unread: 0, nextSeq: 0,
     }
     await withDbErrors(() => db.conversations.add(conversation))
     result.conversations++
@@ -90,7 +90,10 @@ export async function generateSampleData(
         db.transaction('rw', db.conversations, db.messages, db.attachments, async () => {
           if (attachment) await db.attachments.add(attachment)
           await db.messages.bulkAdd(batch)
-          if (lastMessage) await db.conversations.update(conversation.id, { updatedAt: lastMessage.createdAt, lastMessageText: previewText(lastMessage) })
+          if (lastMessage) {
+            const summary = { updatedAt: lastMessage.createdAt, lastMessageText: previewText(lastMessage), nextSeq: lastMessage.seq + 1 }
+            await db.conversations.update(conversation.id, summary)
+          }
         }),
       )
       result.messages += batch.length
@@ -112,7 +115,7 @@ export async function generateSampleData(
       const file = withFile ? sampleAttachment(random, budget, conversation.id, id) : undefined
       const text = file && random.chance(0.6) ? '' : sampleSentence(random)
       const message: Message = {
-        id, conversationId: conversation.id, createdAt: time, author, text, words: searchTokens(text),
+        id, conversationId: conversation.id, createdAt: time, author, text, words: searchTokens(text), seq: i,
         attachments: file ? [{ id: file.id, name: file.name, type: file.type, size: file.size, ...(file.width ? { width: file.width, height: file.height } : {}) }] : [],
       }
       pending.push(message)

@@ -1,10 +1,10 @@
 import { createEffect, createMemo, createSignal, type Accessor } from 'solid-js'
 import { createStore, reconcile } from 'solid-js/store'
 import type { ChatDB, ConversationId, Message } from '../db/ChatDB'
-import { countMessages, messagesPage } from '../db/messagePages'
+import { messagesInRows } from '../db/messagePages'
 import { createLiveQuery } from './createLiveQuery'
 
-/** Rows are loaded in pages of this many, so small scrolls do not query again. */
+/** Rows are read in pages of this many, so small scrolls do not query again. */
 export const PAGE_SIZE = 50
 
 export interface VisibleRange {
@@ -13,30 +13,42 @@ export interface VisibleRange {
 }
 
 export interface MessageWindow {
-  /** How many messages the conversation has; undefined until the first read. */
+  /** Rows in the conversation (deleted messages leave empty rows); undefined until the first read. */
   count: Accessor<number | undefined>
-  /** The message at a position (0 = oldest), when it is in the loaded window (or just before it). */
-  at(index: number): Message | undefined
+  /** The message in a row, when the row is loaded and its message not deleted. */
+  at(row: number): Message | undefined
+  /** Whether the row is loaded: a loaded row without a message is the gap of a deleted one. */
+  loaded(row: number): boolean
+  /** The nearest message before a row, or null when there is none; undefined when not loaded yet. */
+  previous(row: number): Message | null | undefined
+  /** True once it is known that the conversation has no messages. */
+  empty: Accessor<boolean>
+  /**
+   * The row's message (null for a deleted one, undefined when not loaded) without reactive tracking:
+   * cheap enough to call for every row of a long history, as a size estimate does.
+   */
+  peek(row: number): Message | null | undefined
   error: Accessor<unknown>
 }
 
 interface Loaded {
-  offset: number
-  messages: Message[]
+  start: number
+  end: number
+  bySeq: Record<number, Message>
 }
 
 /**
- * The part of a conversation a virtualized list shows: the visible range, widened to whole pages, is
- * read live from Dexie with the message count in one read transaction. Before the first range is known
- * the newest messages are read, so a conversation opens at its end without reading its start. Message
- * objects keep their identity across re-reads (reconciled by id), so unchanged rows do not re-render.
+ * The part of a conversation a virtualized list shows: the visible rows widened to whole pages (plus
+ * the page before, for day dividers), read live from Dexie together with the row count. Before the
+ * first range is known the newest rows are read, so a conversation opens at its end. Message objects
+ * keep their identity across re-reads (reconciled by id), so unchanged rows do not re-render.
  */
 export function createMessageWindow(db: ChatDB, conversationId: ConversationId, visible: Accessor<VisibleRange | undefined>): MessageWindow {
   const pages = createMemo(
     () => {
       const v = visible()
       if (!v) return { tail: true as const }
-      const start = Math.floor(v.start / PAGE_SIZE) * PAGE_SIZE
+      const start = Math.max(0, Math.floor(v.start / PAGE_SIZE) - 1) * PAGE_SIZE
       const end = Math.ceil(Math.max(v.end, v.start + 1) / PAGE_SIZE) * PAGE_SIZE
       return { tail: false as const, start, end }
     },
@@ -44,34 +56,48 @@ export function createMessageWindow(db: ChatDB, conversationId: ConversationId, 
     { equals: (a, b) => a.tail === b.tail && (a.tail || b.tail || (a.start === b.start && a.end === b.end)) },
   )
   const [count, setCount] = createSignal<number>()
-  const [loaded, setLoaded] = createStore<Loaded>({ offset: 0, messages: [] })
+  const [loadedRows, setLoaded] = createStore<Loaded>({ start: 0, end: 0, bySeq: {} })
+  let plain = { start: 0, end: 0, bySeq: new Map<number, Message>() }
 
   const result = createLiveQuery(
     (p) =>
-      db.transaction('r', db.messages, async () => {
-        const total = await countMessages(db, conversationId)
-        // One message more before the window, so every row shown knows its predecessor (day dividers).
-        const start = p.tail ? Math.max(0, total - 2 * PAGE_SIZE) : p.start
-        const offset = Math.max(0, start - 1)
-        const limit = (p.tail ? total : p.end) - offset
-        return { total, offset, messages: await messagesPage(db, conversationId, offset, limit, total) }
+      db.transaction('r', db.conversations, db.messages, async () => {
+        const total = (await db.conversations.get(conversationId))?.nextSeq ?? 0
+        const start = p.tail ? Math.max(0, total - 2 * PAGE_SIZE) : Math.min(p.start, total)
+        const end = p.tail ? total : Math.min(p.end, total)
+        return { total, start, end, messages: await messagesInRows(db, conversationId, start, end) }
       }),
     pages,
   )
   createEffect(() => {
     const r = result()
     if (!r) return
-    setLoaded('offset', r.offset)
-    setLoaded('messages', reconcile(r.messages, { key: 'id' }))
+    const bySeq: Record<number, Message> = {}
+    for (const m of r.messages) bySeq[m.seq] = m
+    plain = { start: r.start, end: r.end, bySeq: new Map(r.messages.map((m) => [m.seq, m])) }
+    setLoaded({ start: r.start, end: r.end })
+    setLoaded('bySeq', reconcile(bySeq, { key: 'id' }))
     setCount(r.total)
   })
 
+  const loaded = (row: number) => row >= loadedRows.start && row < loadedRows.end
   return {
     count,
-    at: (index) => {
-      const i = index - loaded.offset
-      return i >= 0 && i < loaded.messages.length ? loaded.messages[i] : undefined
+    at: (row) => (loaded(row) ? loadedRows.bySeq[row] : undefined),
+    loaded,
+    previous: (row) => {
+      for (let r = row - 1; r >= 0; r--) {
+        if (!loaded(r)) return undefined
+        const m = loadedRows.bySeq[r]
+        if (m) return m
+      }
+      return null
+    },
+    empty: () => {
+      const c = count()
+      return c === 0 || (c !== undefined && loadedRows.start === 0 && loadedRows.end === c && Object.keys(loadedRows.bySeq).length === 0)
     },
     error: result.error,
+    peek: (row) => (row >= plain.start && row < plain.end ? (plain.bySeq.get(row) ?? null) : undefined),
   }
 }

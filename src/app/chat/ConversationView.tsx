@@ -1,6 +1,7 @@
 import { createEffect, createSignal, Show } from 'solid-js'
 import type { ConversationId, Message, MessageId } from '../../db/ChatDB'
 import { deleteConversation, markConversationRead } from '../../db/conversations'
+import { ensureSequenced } from '../../db/messagePages'
 import { deleteMessage } from '../../db/messages'
 import { createLiveQuery } from '../../state/createLiveQuery'
 import { useChatDB } from '../../state/useChatDB'
@@ -15,6 +16,7 @@ import { MessageList } from './MessageList'
 /** One conversation: its header, the message history and the composer. */
 export function ConversationView(props: { id: ConversationId; focusMessageId?: MessageId }) {
   const db = useChatDB()
+  void ensureSequenced(db, props.id) // a conversation restored from an older backup gets its row numbers
   const found = createLiveQuery(async () => ({ conversation: await db.conversations.get(props.id) }))
   const conversation = () => found()?.conversation
   const [confirmChat, setConfirmChat] = createSignal(false)

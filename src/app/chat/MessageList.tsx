@@ -1,7 +1,6 @@
 import { createVirtualizer } from '@tanstack/solid-virtual'
 import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import type { ConversationId, Message, MessageId } from '../../db/ChatDB'
-import { messagePosition } from '../../db/messagePages'
 import { createMessageWindow, type VisibleRange } from '../../state/createMessageWindow'
 import { useChatDB } from '../../state/useChatDB'
 import { estimateRowHeight, MessageRow } from './MessageRow'
@@ -32,7 +31,11 @@ export function MessageList(props: {
       return rows.count() ?? 0
     },
     getScrollElement: () => scroller,
-    estimateSize: (i) => estimateRowHeight(rows.at(i), rows.at(i - 1)),
+    // Called for every row of the history whenever sizes are recomputed: no reactive reads here.
+    estimateSize: (i) => {
+      const message = rows.peek(i)
+      return message === null ? 0 : estimateRowHeight(message, message ? (rows.peek(i - 1) ?? undefined) : undefined)
+    },
     overscan: 8,
     paddingStart: 12,
     paddingEnd: 12,
@@ -58,7 +61,7 @@ export function MessageList(props: {
       }
       const message = await db.messages.get(focus)
       if (!message || message.conversationId !== props.conversationId) return
-      virtualizer.scrollToIndex(await messagePosition(db, message), { align: 'center' })
+      virtualizer.scrollToIndex(message.seq, { align: 'center' })
       setHighlighted(focus)
       clearTimeout(highlightTimer)
       highlightTimer = setTimeout(() => setHighlighted(undefined), HIGHLIGHT_MS)
@@ -71,7 +74,7 @@ export function MessageList(props: {
 
   return (
     <div ref={scroller} class="messages" role="list" aria-label="Messages" aria-busy={rows.count() === undefined}>
-      <Show when={rows.count() === 0}>
+      <Show when={rows.empty()}>
         <p class="messages-empty">No messages yet. Say hello!</p>
       </Show>
       <div class="messages-inner" style={{ height: `${virtualizer.getTotalSize()}px` }}>
@@ -79,19 +82,28 @@ export function MessageList(props: {
           {(item) => (
             <div
               class="row"
-              role="listitem"
-              aria-posinset={item.index + 1}
-              aria-setsize={rows.count() ?? 0}
+              role={rows.at(item.index) ? 'listitem' : undefined}
+              aria-posinset={rows.at(item.index) ? item.index + 1 : undefined}
+              aria-setsize={rows.at(item.index) ? (rows.count() ?? 0) : undefined}
               data-index={item.index}
               ref={(el) => queueMicrotask(() => el.isConnected && virtualizer.measureElement(el))}
               style={{ transform: `translateY(${item.start}px)` }}
             >
-              <Show when={rows.at(item.index)} fallback={<div class="message placeholder" aria-hidden="true"><div class="bubble" /></div>}>
+              <Show
+                when={rows.at(item.index)}
+                fallback={
+                  <Show when={!rows.loaded(item.index)}>
+                    <div class="message placeholder" aria-hidden="true">
+                      <div class="bubble" />
+                    </div>
+                  </Show>
+                }
+              >
                 {(message) => (
                   <MessageRow
                     message={message()}
-                    previous={rows.at(item.index - 1)}
-                    previousUnknown={item.index > 0 && !rows.at(item.index - 1)}
+                    previous={rows.previous(item.index) ?? undefined}
+                    previousUnknown={rows.previous(item.index) === undefined}
                     showAuthors={message().author !== props.conversationName}
                     highlighted={highlighted() === message().id}
                     onDelete={props.onDelete}

@@ -124,8 +124,9 @@ export class ChatApp {
 
   /**
    * Writes a conversation of `count` messages straight into IndexedDB, using the chats database's own
-   * store names and record shape (docs/APP.md), then reloads so the app reads it. Every
-   * `markerEvery`-th message contains the word "needle".
+   * store names and record shape (docs/APP.md), then reloads so the app reads it. Messages are
+   * "Message number 1" … "Message number <count>"; numbers ½, 1½, 2½ … × `markerEvery` also contain the
+   * word "needle" (the newest message never does).
    */
   async seedConversation(name: string, count: number, opts: { markerEvery?: number; unread?: number } = {}): Promise<void> {
     const { markerEvery = 10_000, unread = 0 } = opts
@@ -145,7 +146,7 @@ export class ChatApp {
         let last = ''
         for (let i = 0; i < count; i++) {
           const createdAt = start + i * 60_000
-          const text = `Message number ${i + 1}` + (i % markerEvery === markerEvery - 1 ? ' with a needle in it' : '')
+          const text = `Message number ${i + 1}` + ((i + 1) % markerEvery === Math.floor(markerEvery / 2) ? ' with a needle in it' : '')
           messages.put({
             id: id(createdAt),
             conversationId,
@@ -154,6 +155,7 @@ export class ChatApp {
             text,
             attachments: [],
             words: [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])],
+            seq: i,
           })
           last = text
         }
@@ -164,6 +166,7 @@ export class ChatApp {
           updatedAt: start + (count - 1) * 60_000,
           lastMessageText: last,
           unread,
+          nextSeq: count,
         })
         await new Promise<void>((resolve, reject) => {
           tx.oncomplete = () => resolve()

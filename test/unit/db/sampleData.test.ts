@@ -49,6 +49,8 @@ describe('generateSampleData', () => {
       expect(c.updatedAt).toBe(messages.at(-1)!.createdAt)
       expect(c.updatedAt).toBeLessThanOrEqual(NOW)
       expect(messages.every((m, i) => i === 0 || m.createdAt > messages[i - 1]!.createdAt)).toBe(true)
+      expect(messages.every((m, i) => m.seq === i)).toBe(true)
+      expect(c.nextSeq).toBe(messages.length)
     }
 
     expect(progress.at(-1)).toEqual({ bytesWritten: 24 * MiB, messagesWritten: result.messages })
