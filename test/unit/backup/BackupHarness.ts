@@ -36,14 +36,14 @@ export class BackupHarness {
   }
 
   async conversation(id: string, name = id): Promise<ConversationId> {
-    await this.chats.conversations.add({ id: id as ConversationId, name, createdAt: 1, updatedAt: 1, lastMessageText: '', unread: 0 })
+    await this.chats.conversations.add({ id: id as ConversationId, name, createdAt: 1, updatedAt: 1, lastMessageText: '', unread: 0, nextSeq: 0 })
     return id as ConversationId
   }
 
   async messages(conversationId: ConversationId, count: number, from = 0, text = (i: number) => `message number ${i} in ${conversationId}`): Promise<void> {
     const rows: Message[] = Array.from({ length: count }, (_, k) => {
       const i = from + k
-      return { id: `${conversationId}-m${String(i).padStart(6, '0')}` as MessageId, conversationId, createdAt: 1_700_000_000_000 + i * 1000, author: i % 2 ? 'me' : 'Ana', text: text(i), attachments: [], words: searchTokens(text(i)) }
+      return { id: `${conversationId}-m${String(i).padStart(6, '0')}` as MessageId, conversationId, createdAt: 1_700_000_000_000 + i * 1000, author: i % 2 ? 'me' : 'Ana', text: text(i), attachments: [], words: searchTokens(text(i)), seq: i }
     })
     await this.chats.messages.bulkAdd(rows)
   }
