@@ -73,7 +73,7 @@ async function main() {
       const run = await measured(`pipeline-${variant}`, () => bench(page, (b, [v, c, n]) => b.backUp(v, c, n), [variant, CAPACITY, SEALERS] as const))
       Object.assign(results[`pipeline-${variant}`] as object, { MBps: mbps(run.bytesRead, run.seconds) })
     }
-    for (const peer of QUICK ? (['read', 'blake2b', 'aes-gcm'] as const) : (['read', 'openpgp', 'libsodium', 'blake2b', 'blake3', 'aes-gcm'] as const)) {
+    for (const peer of QUICK ? (['read', 'stage', 'blake2b', 'aes-gcm'] as const) : (['read', 'openpgp', 'libsodium', 'blake2b', 'blake3', 'aes-gcm'] as const)) {
       const r = await measured(`peer-${peer}`, () => bench(page, (b, p) => b.peer(p), peer))
       Object.assign(results[`peer-${peer}`] as object, { MBps: mbps(r.bytes, r.seconds) })
     }
