@@ -21,7 +21,8 @@ export class Device {
     await this.page.goto('about:blank')
     const cdp = await this.context.newCDPSession(this.page)
     await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'all' })
-    await cdp.detach()
+    // Not detached: detaching any CDP session of the page ends its WebAuthn environment, and with it
+    // the virtual authenticators (the synced passkey this new device must still have).
     await this.context.clearCookies()
   }
 }
