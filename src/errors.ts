@@ -23,6 +23,8 @@ export type ErrorCode =
   | 'chunk-missing'
   | 'snapshot-missing'
   | 'quota-exceeded'
+  | 'server-quota-exceeded'
+  | 'interrupted'
   | 'offline'
   | 'server-rejected'
   | 'internal'

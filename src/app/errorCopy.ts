@@ -24,6 +24,9 @@ export const errorCopy: Record<ErrorCode, string> = {
   'snapshot-missing': 'That backup is no longer on the server. Choose another backup.',
   'quota-exceeded':
     'Your device is out of storage space, so this was not saved. Nothing was lost. Free up space (for example by deleting large files or old chats) and try again.',
+  'server-quota-exceeded':
+    'Your backup storage on the server is full, so the backup could not be uploaded. Nothing on this device was lost. Ask the server’s operator for more space, then choose “Back up now”.',
+  interrupted: 'The backup stopped before it finished (the app was closed or reloaded). It continues by itself; nothing was lost.',
   offline: 'You are offline. Keepsake will continue when the connection is back.',
   'server-rejected': 'The server refused the request. Try again later.',
   internal: 'Something went wrong inside Keepsake. Try again; if it keeps happening, reload the app.',
