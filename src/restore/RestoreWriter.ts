@@ -1,5 +1,5 @@
 import type { Attachment, ChatDB, Conversation, ConversationId, Message } from '../db/ChatDB'
-import { searchTokens } from '../db/ChatDB'
+import { searchTokens, sequenceConversation } from '../db/ChatDB'
 import type { RestoreDB } from '../db/RestoreDB'
 import { AppError } from '../errors'
 import type { ManifestBody } from '../format/manifest'
@@ -42,6 +42,7 @@ export class RestoreWriter {
     const conversationId = record.id as ConversationId
     let seen = 0
     let written = 0
+    let unnumbered = typeof record.nextSeq !== 'number'
     for (let i = 0; i < unit.pages.length; i += PAGES_PER_BATCH) {
       const indices = unit.pages.slice(i, i + PAGES_PER_BATCH)
       const staged = await this.db.pages.bulkGet(indices)
@@ -51,6 +52,7 @@ export class RestoreWriter {
         for (const message of page.messages) rows.push(toMessage(message, conversationId))
       })
       seen += rows.length
+      unnumbered ||= rows.some((m) => typeof m.seq !== 'number')
       written += await this.chats.transaction('rw', this.chats.messages, async () => {
         const local = await this.chats.messages.bulkGet(rows.map((m) => m.id))
         const fresh = rows.filter((_, k) => !local[k])
@@ -61,9 +63,12 @@ export class RestoreWriter {
     if (seen !== entry.messageCount) {
       throw new AppError('manifest-corrupt', `“${record.name}” has ${seen} messages in its pages, the manifest says ${entry.messageCount}`)
     }
-    await this.chats.transaction('rw', this.chats.conversations, async () => {
+    await this.chats.transaction('rw', this.chats.conversations, this.chats.messages, async () => {
       const local = await this.chats.conversations.get(conversationId)
       await this.chats.conversations.put(local ? mergeConversation(local, record) : { ...record })
+      // Renumber the rows (Message.seq, docs/APP.md) when restored and local messages interleave by
+      // time, or the backup was made before sequence numbers existed; otherwise they stay as backed up.
+      if (local || unnumbered) await sequenceConversation(this.chats.conversations, this.chats.messages, conversationId)
     })
     return written
   }

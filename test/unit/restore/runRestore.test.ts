@@ -117,8 +117,11 @@ describe('restoring a snapshot on another device', () => {
     expect(content.conversations.map((c) => c.name).sort()).toEqual(['Ana Lima', 'Hiking club 🥾'])
     for (const [conversationId, messages] of Object.entries(expected.messages)) {
       const restored = await device.chats.messages.where('[conversationId+createdAt]').between([conversationId, Dexie.minKey], [conversationId, Dexie.maxKey]).toArray()
-      expect(restored.map(({ conversationId: _c, words: _w, ...m }) => m)).toEqual(messages)
+      expect(restored.map(({ conversationId: _c, words: _w, seq: _s, ...m }) => m)).toEqual(messages)
       expect(restored.every((m) => m.conversationId === (conversationId as ConversationId) && m.words.length > 0)).toBe(true)
+      // v1 pages carry no sequence numbers: the restore numbers the messages in time order.
+      expect(restored.map((m) => m.seq)).toEqual([...messages.keys()])
+      expect((await device.chats.conversations.get(conversationId as ConversationId))!.nextSeq).toBe(messages.length)
     }
     expect(Object.fromEntries(content.attachments.map((a) => [a.id, a.blob]))).toEqual(expected.attachments)
     expect(Object.fromEntries(content.attachments.filter((a) => a.thumbnail).map((a) => [a.id, a.thumbnail]))).toEqual(expected.thumbnails)
