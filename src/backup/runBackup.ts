@@ -1,4 +1,4 @@
-import type { BackupRun, SnapshotId } from '../db/BackupDB'
+import type { BackupRun, ChunkIdHex, SnapshotCommit, SnapshotId } from '../db/BackupDB'
 import type { BackupDB } from '../db/BackupDB'
 import type { ChatDB } from '../db/ChatDB'
 import type { BackupKeys } from '../format/backupKeys'
@@ -69,6 +69,8 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
   const now = opts.now ?? Date.now
   const id = toHex(opts.snapshotId) as SnapshotId
   await recoverStaging(db, opts.store)
+  // A run still `running` while this one holds the backup lock died with its page or worker.
+  await db.runs.where('state').equals('running').modify({ state: 'failed', error: 'interrupted', waitingForSpace: false })
   const window = await StagingWindow.open(db, opts.capacity)
   const previous = await db.runs.where('state').equals('staged').sortBy('startedAt')
   const parent = previous.at(-1)?.id ?? null
@@ -142,9 +144,18 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
     const body = skeleton.build({ parent, createdAt: run.startedAt, device: opts.device })
     const manifest = await sealManifest(body, opts.snapshotId, opts.manifestNonce, opts.keys)
     run.chunkCount = body.chunks.length
-    await db.runs.update(id, {
-      state: 'staged', finishedAt: now(), manifest, chunkCount: run.chunkCount, bytesDone: run.bytesDone, bytesTotal: run.bytesDone,
-      newChunks: run.newChunks, newBytes: run.newBytes, stagedBytes: run.stagedBytes, waitingForSpace: false,
+    // The run and its snapshot commit in one step: the upload queue commits it once every chunk it
+    // names is on the server (src/upload), without keys.
+    const commit: SnapshotCommit = {
+      runId: id, chunkIds: body.chunks.map(([chunkId]) => chunkId as ChunkIdHex), sizeBytes: body.chunks.reduce((sum, [, length]) => sum + chunkObjectSize(length), 0),
+      createdAt: run.startedAt, state: 'waiting', attempts: 0, nextAttemptAt: 0, committedAt: null,
+    }
+    await db.transaction('rw', db.runs, db.commits, async () => {
+      await db.runs.update(id, {
+        state: 'staged', finishedAt: now(), manifest, chunkCount: run.chunkCount, bytesDone: run.bytesDone, bytesTotal: run.bytesDone,
+        newChunks: run.newChunks, newBytes: run.newBytes, stagedBytes: run.stagedBytes, waitingForSpace: false,
+      })
+      await db.commits.put(commit)
     })
     return {
       snapshotId: id, parent, chunkCount: run.chunkCount, newChunks: run.newChunks, newBytes: run.newBytes,

@@ -55,6 +55,65 @@ export interface BackupRun {
   error: ErrorCode | null
 }
 
+/**
+ * `waiting`: the run's snapshot is to be committed once every chunk it names is `done`;
+ * `committed`: the server recorded it; `superseded`: a newer run was staged first, so this one is
+ * never committed (it would list as newer than the run that replaced it); `stale`: the server lacks
+ * chunks this device had marked `done`, so they were forgotten and a new run must seal them again.
+ */
+export type CommitState = 'waiting' | 'committed' | 'superseded' | 'stale'
+
+/** A staged run's snapshot as `POST /api/snapshots` takes it (docs/API.md), written with the run's manifest. */
+export interface SnapshotCommit {
+  runId: SnapshotId
+  /** The chunk ids the manifest names, in its order (distinct). */
+  chunkIds: ChunkIdHex[]
+  /** Stored bytes of those chunks (what the snapshot takes on the server). */
+  sizeBytes: number
+  /** The run's start, to order runs. */
+  createdAt: number
+  state: CommitState
+  attempts: number
+  nextAttemptAt: number
+  /** The server's time of the commit (ms since epoch). */
+  committedAt: number | null
+}
+
+/** What the uploader is doing, written by whichever context drains the outbox, read by every tab. */
+export type UploadPhase = 'idle' | 'uploading' | 'offline' | 'retrying' | 'failed'
+
+export interface UploadStatus {
+  key: 'outbox'
+  phase: UploadPhase
+  /** `page` or `service-worker`: where the drainer runs. */
+  drainer: 'page' | 'service-worker'
+  /** When the next attempt is due while `retrying` (ms since epoch). */
+  retryAt: number | null
+  /** Why the drainer stopped (`failed`) or last waited (`retrying`). */
+  error: ErrorCode | null
+  /** Extra facts for the message, e.g. the server's `usedBytes`/`quotaBytes`. */
+  details: Record<string, number>
+  /** This drain session: stored bytes and chunks confirmed, of those known to need it. */
+  startedAt: number
+  bytesDone: number
+  bytesTotal: number
+  chunksDone: number
+  chunksTotal: number
+  /** Upload rate over the last seconds (bytes/s). */
+  bytesPerSecond: number
+  updatedAt: number
+}
+
+/** `off`, once a day, or soon after the chats change; stored on the device. */
+export type AutomaticBackup = 'off' | 'daily' | 'after-changes'
+
+export interface BackupSettings {
+  key: 'settings'
+  automatic: AutomaticBackup
+  /** When automatic backups were first set up here: the daily schedule counts from it until a first backup. */
+  since: number
+}
+
 /** A sealed chunk object kept in IndexedDB, where the staging area cannot use OPFS. */
 export interface StagedObject {
   id: ChunkIdHex
@@ -64,13 +123,16 @@ export interface StagedObject {
 export const BACKUP_DB_NAME = 'keepsake-backup'
 
 /**
- * The backup engine's database: runs, the chunk index / outbox and staged objects (IndexedDB
- * staging only). Never edit an existing `version(n)`: add `version(n + 1)`.
+ * The backup engine's database: runs, the chunk index / outbox, staged objects (IndexedDB
+ * staging only), and the upload queue's commits, status and settings. Never edit an existing `version(n)`: add `version(n + 1)`.
  */
 export class BackupDB extends Dexie {
   runs!: EntityTable<BackupRun, 'id'>
   chunks!: EntityTable<OutboxChunk, 'id'>
   staged!: EntityTable<StagedObject, 'id'>
+  commits!: EntityTable<SnapshotCommit, 'runId'>
+  uploadStatus!: EntityTable<UploadStatus, 'key'>
+  settings!: EntityTable<BackupSettings, 'key'>
 
   constructor(name = BACKUP_DB_NAME) {
     super(name)
@@ -78,6 +140,13 @@ export class BackupDB extends Dexie {
       runs: 'id, state, startedAt',
       chunks: 'id, state, [state+nextAttemptAt], runId',
       staged: 'id',
+    })
+    // v2: the upload queue's snapshot commits, its status row and the backup settings. A run
+    // staged before v2 has no commit: the next run names its chunks again and commits them.
+    this.version(2).stores({
+      commits: 'runId, state',
+      uploadStatus: 'key',
+      settings: 'key',
     })
   }
 }
