@@ -2,6 +2,8 @@
 import { precacheAndRoute, cleanupOutdatedCaches, createHandlerBoundToURL } from 'workbox-precaching'
 import { NavigationRoute, registerRoute } from 'workbox-routing'
 import { clientsClaim } from 'workbox-core'
+import { UPLOAD_SYNC_TAG } from '../src/upload/backgroundSync'
+import { drainInBackground } from '../src/upload/drainInBackground'
 
 declare const self: ServiceWorkerGlobalScope
 
@@ -16,3 +18,18 @@ registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { deny
 self.addEventListener('message', (event) => {
   if (event.data?.type === 'SKIP_WAITING') void self.skipWaiting()
 })
+
+/** Background Sync events are not in TypeScript's WebWorker library. */
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string
+  readonly lastChance?: boolean
+}
+
+// With the app closed, the outbox drains when the connection returns (Background Sync), and now and
+// then where the browser grants Periodic Background Sync. Staged chunks are already encrypted: no keys here.
+const drainOnSync = (event: Event) => {
+  const sync = event as SyncEvent
+  if (sync.tag === UPLOAD_SYNC_TAG) sync.waitUntil(drainInBackground())
+}
+self.addEventListener('sync', drainOnSync)
+self.addEventListener('periodicsync', drainOnSync)

@@ -1,0 +1,106 @@
+import type { ChunkIdHex, OutboxChunk } from '../db/BackupDB'
+import type { Connectivity } from './connectivity'
+import type { DrainStatus } from './DrainStatus'
+import { judgeFailure, type Verdict } from './judgeFailure'
+import type { UploadQueue } from './queue'
+import type { UploadTransport } from './transport'
+
+export interface PassContext {
+  queue: UploadQueue
+  transport: UploadTransport
+  connectivity: Connectivity
+  status: DrainStatus
+  concurrency: number
+  /** Failed passes in a row so far: the backoff grows with them. */
+  failures: number
+  /** No new chunk is claimed from this time on. */
+  deadline: number
+  now: () => number
+  random: () => number
+  /** A signal for one request (the pass's own, plus a timeout). */
+  requestSignal: (pass: AbortSignal) => AbortSignal
+  signal?: AbortSignal
+}
+
+/** Chunks claimed and checked against the server per missing-check. */
+const CLAIM_BATCH = 32
+
+/**
+ * One pass over the chunks due now: claims them in batches, asks the server which it lacks
+ * (`POST /api/chunks/missing`: a chunk stored before a crash or a lost answer is never sent again),
+ * and uploads the rest `concurrency` at a time. The first failure stops the claiming (uploads in
+ * flight finish); going offline aborts them. Returns why it stopped early, or null when all went up.
+ */
+export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
+  const { queue, transport, connectivity, status, now } = ctx
+  const pass = new AbortController()
+  const abort = () => pass.abort(new DOMException('paused', 'AbortError'))
+  ctx.signal?.addEventListener('abort', abort)
+  const offConnectivity = connectivity.onChange((online) => !online && abort())
+  let stop: Verdict | null = null
+  const ready: OutboxChunk[] = []
+  let exhausted = false
+  let refilling: Promise<void> | null = null
+
+  const judge = (e: unknown, attempt: number) =>
+    judgeFailure(e, { aborted: pass.signal.aborted, online: connectivity.online, attempt, now: now(), random: ctx.random })
+
+  const refill = async () => {
+    const claimed = now() < ctx.deadline ? await queue.claim(now(), CLAIM_BATCH) : []
+    if (claimed.length === 0) return void (exhausted = true)
+    await status.remaining(await queue.remaining())
+    const ids = claimed.map((row) => row.id)
+    let missing: Set<ChunkIdHex>
+    try {
+      missing = new Set(await transport.missing(ids, ctx.requestSignal(pass.signal)))
+    } catch (e) {
+      // Not these chunks' fault: they go back without an attempt; the pass waits as judged.
+      await queue.release(ids)
+      stop ??= judge(e, ctx.failures + 1)
+      return
+    }
+    const present = claimed.filter((row) => !missing.has(row.id))
+    await queue.confirm(present.map((row) => row.id))
+    for (const row of present) await status.confirmed(row.storedSize, false)
+    ready.push(...claimed.filter((row) => missing.has(row.id)))
+  }
+
+  const take = async (): Promise<OutboxChunk | null> => {
+    while (stop === null) {
+      if (ready.length > 0) return ready.shift()!
+      if (exhausted) return null
+      await (refilling ??= refill().finally(() => (refilling = null)))
+    }
+    return null
+  }
+
+  const upload = async (row: OutboxChunk) => {
+    const object = await queue.readObject(row)
+    // Torn or gone (a crash while it was written): never sent damaged; the next run seals it again.
+    if (!object) return queue.forget([row.id])
+    try {
+      await transport.putChunk(row.id, object, ctx.requestSignal(pass.signal))
+    } catch (e) {
+      const verdict = judge(e, Math.max(row.attempts, ctx.failures) + 1)
+      if (verdict.kind === 'retry') await queue.retryLater([row.id], verdict.at)
+      else await queue.release([row.id])
+      stop ??= verdict
+      return
+    }
+    await queue.confirm([row.id])
+    await status.confirmed(row.storedSize, true)
+  }
+
+  try {
+    await Promise.all(
+      Array.from({ length: ctx.concurrency }, async () => {
+        for (let row = await take(); row; row = await take()) await upload(row)
+      }),
+    )
+  } finally {
+    ctx.signal?.removeEventListener('abort', abort)
+    offConnectivity()
+    await queue.release(ready.map((row) => row.id))
+  }
+  return stop
+}
