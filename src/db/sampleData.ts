@@ -3,7 +3,7 @@ import { previewText } from './messages'
 import { newId } from './newId'
 import { SampleRandom } from './SampleRandom'
 import { pngSize, samplePhoto } from './samplePng'
-import { SAMPLE_FILE_KINDS, SAMPLE_GROUPS, SAMPLE_PEOPLE, SAMPLE_PHOTO_SIZES, sampleSentence } from './sampleText'
+import { SAMPLE_FILE_KINDS, SAMPLE_GROUPS, SAMPLE_PEOPLE, SAMPLE_PHOTO_SIZES, sampleMarker, sampleSentence } from './sampleText'
 import { withDbErrors } from './translateDbError'
 
 export interface SampleDataOptions {
@@ -113,7 +113,8 @@ export async function generateSampleData(
       const withFile = budget > 0 && (i >= messages || random.chance(attachProbability))
       const id = newId(time, () => random.hex16()) as MessageId
       const file = withFile ? sampleAttachment(random, budget, conversation.id, id) : undefined
-      const text = file && random.chance(0.6) ? '' : sampleSentence(random)
+      const marker = sampleMarker(c, i)
+      const text = marker ? `${sampleSentence(random)} Also, ${marker}!` : file && random.chance(0.6) ? '' : sampleSentence(random)
       const message: Message = {
         id, conversationId: conversation.id, createdAt: time, author, text, words: searchTokens(text), seq: i,
         attachments: file ? [{ id: file.id, name: file.name, type: file.type, size: file.size, ...(file.width ? { width: file.width, height: file.height } : {}) }] : [],

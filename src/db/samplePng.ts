@@ -19,33 +19,56 @@ export function pngSize(width: number, height: number): number {
 
 /** Draws a landscape-like picture (sky, sun, hills, grain) and encodes it as a PNG. */
 export function samplePhoto(random: SampleRandom, width: number, height: number): Uint8Array<ArrayBuffer> {
-  const sky = [random.int(40, 120), random.int(110, 190), random.int(170, 250)]
-  const horizon = [random.int(200, 255), random.int(150, 220), random.int(110, 190)]
-  const ground = [random.int(30, 90), random.int(80, 150), random.int(30, 90)]
-  const sun = { x: random.next() * width, y: random.next() * height * 0.4, r: (0.05 + random.next() * 0.08) * width }
-  const waves = [random.next() * 6 + 2, random.next() * 6.3, random.next() * 0.08 + 0.04]
+  const sky = [random.int(40, 120), random.int(110, 190), random.int(170, 250)] as const
+  const horizon = [random.int(200, 255), random.int(150, 220), random.int(110, 190)] as const
+  const ground = [random.int(30, 90), random.int(80, 150), random.int(30, 90)] as const
+  const sunX = random.next() * width
+  const sunY = random.next() * height * 0.4
+  const sunR = (0.05 + random.next() * 0.08) * width
+  const [frequency, phase, amplitude] = [random.next() * 6 + 2, random.next() * 6.3, random.next() * 0.08 + 0.04]
+  const hills = new Float64Array(width)
+  for (let x = 0; x < width; x++) hills[x] = height * (0.55 + amplitude * Math.sin((x / width) * frequency + phase))
+  const grain = random.fill(new Uint8Array(width * height))
   const stride = width * 3 + 1
   const raw = new Uint8Array(stride * height)
   for (let y = 0; y < height; y++) {
     raw[y * stride] = 0 // filter type: None
+    const t = Math.min(1, (y / height) * 1.4)
+    const skyR = sky[0] + (horizon[0] - sky[0]) * t
+    const skyG = sky[1] + (horizon[1] - sky[1]) * t
+    const skyB = sky[2] + (horizon[2] - sky[2]) * t
     for (let x = 0; x < width; x++) {
-      const hill = height * (0.55 + waves[2]! * Math.sin((x / width) * waves[0]! + waves[1]!))
-      const t = y / height
-      let rgb: number[]
+      const hill = hills[x]!
+      let r: number, g: number, b: number
       if (y > hill) {
-        const depth = (y - hill) / (height - hill + 1)
-        rgb = ground.map((g) => g * (1 - depth * 0.5))
+        const shade = 1 - ((y - hill) / (height - hill + 1)) * 0.5
+        r = ground[0] * shade
+        g = ground[1] * shade
+        b = ground[2] * shade
       } else {
-        rgb = sky.map((s, i) => s + (horizon[i]! - s) * t * 1.4)
-        const d = Math.hypot(x - sun.x, y - sun.y)
-        if (d < sun.r) rgb = [255, 236, 170]
-        else if (d < sun.r * 2.2) rgb = rgb.map((v) => v + (255 - v) * (1 - (d - sun.r) / (sun.r * 1.2)) * 0.5)
+        const dx = x - sunX
+        const dy = y - sunY
+        const d = Math.sqrt(dx * dx + dy * dy)
+        if (d < sunR) {
+          r = 255
+          g = 236
+          b = 170
+        } else if (d < sunR * 2.2) {
+          const glow = (1 - (d - sunR) / (sunR * 1.2)) * 0.5
+          r = skyR + (255 - skyR) * glow
+          g = skyG + (255 - skyG) * glow
+          b = skyB + (255 - skyB) * glow
+        } else {
+          r = skyR
+          g = skyG
+          b = skyB
+        }
       }
-      const grain = (random.uint32() & 15) - 8
+      const n = (grain[y * width + x]! & 15) - 8
       const p = y * stride + 1 + x * 3
-      raw[p] = clamp(rgb[0]! + grain)
-      raw[p + 1] = clamp(rgb[1]! + grain)
-      raw[p + 2] = clamp(rgb[2]! + grain)
+      raw[p] = clamp(r + n)
+      raw[p + 1] = clamp(g + n)
+      raw[p + 2] = clamp(b + n)
     }
   }
   return encodePng(width, height, raw)

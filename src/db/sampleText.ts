@@ -1,8 +1,9 @@
 import type { SampleRandom } from './SampleRandom'
 
 /**
- * Word lists and sentence shapes for sample chats. Some messages carry one of `SAMPLE_MARKER_WORDS`,
- * words that appear nowhere else, so a search for them has known answers at any size.
+ * Word lists and sentence shapes for sample chats. Messages 25, 75, 125… of every conversation carry
+ * one of `SAMPLE_MARKER_WORDS` (words that appear nowhere else), cycling through the list from the
+ * conversation's index, so a search for them has known answers at any size (see `sampleMarker`).
  */
 
 export const SAMPLE_PEOPLE = [
@@ -53,8 +54,13 @@ export function sampleSentence(random: SampleRandom): string {
   if (random.chance(0.3)) return random.pick(REPLIES)
   let text = random.pick(TEMPLATES)(random)
   if (random.chance(0.25)) text += ' ' + random.pick(TEMPLATES)(random)
-  if (random.chance(0.02)) text += ` Also, ${random.pick(SAMPLE_MARKER_WORDS)}!`
   return text
+}
+
+/** The marker word message `index` of conversation `conversation` carries, if any. */
+export function sampleMarker(conversation: number, index: number): string | undefined {
+  if (index % 50 !== 25) return undefined
+  return SAMPLE_MARKER_WORDS[(conversation + Math.floor(index / 50)) % SAMPLE_MARKER_WORDS.length]
 }
 
 export interface SampleFileKind {

@@ -127,16 +127,16 @@ test('opening a chat clears its unread count', async ({ page }) => {
 
 test('on a full disk the message and its file stay in the composer, with what to do', async ({ context, page, server }) => {
   const cdp = await context.newCDPSession(page)
-  await test.step('the device has 2 MiB of space left for Keepsake', async () => {
+  await test.step('the device has 4 MiB of space for Keepsake', async () => {
     // The quota must be set before the origin first uses IndexedDB: Chromium reads it once per origin.
     await page.goto('/favicon.svg')
-    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 2 * 1024 * 1024 })
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin: server.url, quotaSize: 4 * 1024 * 1024 })
   })
   const app = new ChatApp(page)
   await app.open()
   await app.newChat('Mum')
-  const video = { name: 'birthday.mov', mimeType: 'video/quicktime', buffer: Buffer.alloc(4 * 1024 * 1024, 7) }
-  await test.step('a 4 MiB video does not fit: Keepsake says so and keeps everything', async () => {
+  const video = { name: 'birthday.mov', mimeType: 'video/quicktime', buffer: Buffer.alloc(16 * 1024 * 1024, 7) }
+  await test.step('a 16 MiB video does not fit: Keepsake says so and keeps everything', async () => {
     await app.attach([video])
     await app.messageBox.fill('Happy birthday, Mum!')
     await page.getByRole('button', { name: 'Send' }).click()

@@ -1,5 +1,5 @@
 import { createVirtualizer } from '@tanstack/solid-virtual'
-import { createEffect, createSignal, For, on, onCleanup, Show } from 'solid-js'
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from 'solid-js'
 import type { ConversationId, Message, MessageId } from '../../db/ChatDB'
 import { createMessageWindow, type VisibleRange } from '../../state/createMessageWindow'
 import { useChatDB } from '../../state/useChatDB'
@@ -25,6 +25,16 @@ export function MessageList(props: {
   const [visible, setVisible] = createSignal<VisibleRange>()
   const rows = createMessageWindow(db, props.conversationId, visible)
   const [highlighted, setHighlighted] = createSignal<MessageId>()
+  // Following new messages at the end also fires when the row count first arrives; when opening at a
+  // particular message it would pull the view to the end, so it starts once that message is in view.
+  const [following, setFollowing] = createSignal(!props.focusMessageId)
+  const [target] = createResource(
+    () => props.focusMessageId,
+    async (id) => {
+      const message = await db.messages.get(id)
+      return message?.conversationId === props.conversationId ? message : undefined
+    },
+  )
 
   const virtualizer = createVirtualizer({
     get count() {
@@ -40,7 +50,9 @@ export function MessageList(props: {
     paddingStart: 12,
     paddingEnd: 12,
     anchorTo: 'end',
-    followOnAppend: true,
+    get followOnAppend() {
+      return following()
+    },
     scrollEndThreshold: 48,
   })
 
@@ -53,21 +65,38 @@ export function MessageList(props: {
 
   // Open at the newest message, or at the one a search result points to.
   createEffect(
-    on([() => rows.count() !== undefined, () => props.focusMessageId], async ([ready, focus]) => {
-      if (!ready) return
-      if (!focus) {
+    on([() => rows.count() !== undefined, () => props.focusMessageId, () => target.loading], ([ready, focus, loading]) => {
+      if (!ready || loading) return
+      const message = focus ? target() : undefined
+      if (!message) {
         virtualizer.scrollToIndex((rows.count() ?? 1) - 1, { align: 'end' })
+        setFollowing(true)
         return
       }
-      const message = await db.messages.get(focus)
-      if (!message || message.conversationId !== props.conversationId) return
-      virtualizer.scrollToIndex(message.seq, { align: 'center' })
-      setHighlighted(focus)
+      setFollowing(false)
+      void scrollIntoView(message.seq).then(() => setFollowing(true))
+      setHighlighted(message.id)
       clearTimeout(highlightTimer)
       highlightTimer = setTimeout(() => setHighlighted(undefined), HIGHLIGHT_MS)
     }),
   )
   let highlightTimer: ReturnType<typeof setTimeout> | undefined
+  let scrollRequest = 0
+
+  /**
+   * Centres a row. The first jump lands where the size estimates put the row; once the rows around it
+   * are read and measured it may be elsewhere, so jump again until it sits in view (a few frames).
+   */
+  async function scrollIntoView(index: number): Promise<void> {
+    const request = ++scrollRequest
+    for (let attempt = 0; attempt < 20 && request === scrollRequest; attempt++) {
+      virtualizer.scrollToIndex(index, { align: 'center' })
+      await new Promise(requestAnimationFrame)
+      await new Promise(requestAnimationFrame)
+      const row = scroller.querySelector<HTMLElement>(`[data-index="${index}"]`)
+      if (row && rows.at(index) && isInView(row, scroller)) return
+    }
+  }
   onCleanup(() => clearTimeout(highlightTimer))
 
   props.ref?.({ scrollToEnd: () => virtualizer.scrollToIndex((rows.count() ?? 1) - 1, { align: 'end' }) })
@@ -116,4 +145,10 @@ export function MessageList(props: {
       </div>
     </div>
   )
+}
+
+function isInView(element: HTMLElement, container: HTMLElement): boolean {
+  const r = element.getBoundingClientRect()
+  const c = container.getBoundingClientRect()
+  return r.top >= c.top - 1 && r.bottom <= c.bottom + 1 ? true : r.top < c.top + c.height / 2 && r.bottom > c.top + c.height / 2
 }

@@ -179,6 +179,26 @@ export class ChatApp {
     await this.page.reload()
   }
 
+  /** The first photo with a thumbnail stored in the chats database, read straight from IndexedDB. */
+  async storedPhoto(): Promise<{ conversationId: string; messageId: string; name: string }> {
+    return this.page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('keepsake-chats')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const all = await new Promise<{ conversationId: string; messageId: string; name: string; type: string; thumbnail?: Blob }[]>((resolve, reject) => {
+        const request = db.transaction('attachments').objectStore('attachments').getAll()
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      db.close()
+      const photo = all.find((a) => a.type.startsWith('image/') && a.thumbnail)
+      if (!photo) throw new Error('no photo with a thumbnail is stored')
+      return { conversationId: photo.conversationId, messageId: photo.messageId, name: photo.name }
+    })
+  }
+
   /** Scrolls the message list to its very top, as dragging the scrollbar up would. */
   async scrollToOldest(): Promise<void> {
     await this.messageList.evaluate((el) => el.scrollTo({ top: 0 }))

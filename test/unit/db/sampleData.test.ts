@@ -75,8 +75,18 @@ describe('generateSampleData', () => {
     expect(result.messages).toBeGreaterThanOrEqual(30 * 40)
     const names = (await db.conversations.toArray()).map((c) => c.name)
     expect(new Set(names).size).toBe(30)
-    const marked = (await db.messages.toArray()).filter((m) => m.words.includes('pineapple'))
-    expect(marked.length).toBeGreaterThan(0)
+    // Messages 25, 75, 125… of each conversation carry marker words, one after another; no other message does.
+    const all = await db.messages.toArray()
+    const markersOf = (m: { words: string[] }) => SAMPLE_MARKER_WORDS.filter((w) => m.words.includes(w))
+    expect(all.filter((m) => m.seq % 50 !== 25).every((m) => markersOf(m).length === 0)).toBe(true)
+    for (const c of await db.conversations.toArray()) {
+      const [first, second] = [25, 75].map((seq) => all.find((m) => m.conversationId === c.id && m.seq === seq))
+      const [a] = markersOf(first!)
+      expect(a).toBeDefined()
+      if (second) expect(markersOf(second)).toEqual([SAMPLE_MARKER_WORDS[(SAMPLE_MARKER_WORDS.indexOf(a!) + 1) % SAMPLE_MARKER_WORDS.length]])
+    }
+    const marked = all.filter((m) => m.words.includes('pineapple'))
+    expect(marked.length).toBeGreaterThanOrEqual(6) // message 25 of conversations 0, 5, 10, 15, 20, 25
     const hits = await searchMessages(db, 'pineapple', 1000)
     expect(hits.map((h) => h.message.id).sort()).toEqual(marked.map((m) => m.id).sort())
     expect(SAMPLE_MARKER_WORDS).toContain('pineapple')
