@@ -55,8 +55,13 @@ export default defineConfig({
   server: { proxy: { '/api': `http://127.0.0.1:${apiPort}` } },
   test: {
     root: projectDir,
-    include: ['test/unit/**/*.test.ts', 'test/server/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      // The server is plain Node: no Solid plugin, whose test-mode `browser` resolve condition
+      // would load the browser builds of Node packages (the AWS SDK's among them).
+      { test: { name: 'server', root: projectDir, include: ['test/server/**/*.test.ts'], environment: 'node', testTimeout: 30_000 } },
+    ],
   },
 })

@@ -36,7 +36,18 @@ export interface ServerConfig {
   retainSnapshots: number
   /** How long an unreferenced chunk (an upload not yet committed) survives garbage collection. */
   gcGraceHours: number
+  /** Where chunk bytes live: `DATA_DIR/blobs`, or an S3-compatible bucket (docs/SCALE.md). */
+  blobStore: BlobStoreConfig
+  /** Where everything else lives: `DATA_DIR/meta.sqlite`, or PostgreSQL (docs/SCALE.md). */
+  metaStore: MetaStoreConfig
 }
+
+export type BlobStoreConfig =
+  | { kind: 'directory' }
+  /** Endpoint, region and credentials come from the AWS SDK's standard variables (AWS_ENDPOINT_URL, AWS_REGION, …). */
+  | { kind: 's3'; bucket: string; prefix: string; forcePathStyle: boolean }
+
+export type MetaStoreConfig = { kind: 'sqlite' } | { kind: 'postgres'; url: string; poolSize: number }
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError'
@@ -46,6 +57,10 @@ export class ConfigError extends Error {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/
+
+const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/
+/** Blob key segments (stores/BlobStore.ts), each followed by `/`; the final `/` may be left out. */
+const S3_PREFIX = /^([A-Za-z0-9_-]{1,128}\/){0,6}([A-Za-z0-9_-]{1,128}\/?)?$/
 
 const intIn = (name: string, min: number, max: number) =>
   v.pipe(
@@ -76,7 +91,14 @@ const EnvSchema = v.object({
   QUOTA_BYTES: v.optional(intIn('QUOTA_BYTES', 0, Number.MAX_SAFE_INTEGER), String(10 * 1024 ** 3)),
   RETAIN_SNAPSHOTS: v.optional(intIn('RETAIN_SNAPSHOTS', 1, 10_000), '10'),
   GC_GRACE_HOURS: v.optional(intIn('GC_GRACE_HOURS', 1, 24 * 366), '24'),
+  STORAGE: v.optional(v.picklist(['directory', 's3'], 'STORAGE must be directory or s3'), 'directory'),
+  S3_BUCKET: v.optional(v.pipe(v.string(), v.regex(S3_BUCKET, 'S3_BUCKET must be a bucket name: 3–63 lower-case letters, digits, dots and hyphens'))),
+  S3_PREFIX: v.optional(v.pipe(v.string(), v.regex(S3_PREFIX, 'S3_PREFIX must be path segments of letters, digits, _ and - joined by /, such as keepsake/'))),
+  S3_FORCE_PATH_STYLE: v.optional(v.picklist(['0', '1', 'false', 'true'], 'S3_FORCE_PATH_STYLE must be 0, 1, false or true'), '0'),
+  DATABASE_URL: v.optional(v.pipe(v.string(), v.regex(/^postgres(ql)?:\/\/\S+$/, 'DATABASE_URL must be a postgres:// or postgresql:// URL'))),
+  DATABASE_POOL_SIZE: v.optional(intIn('DATABASE_POOL_SIZE', 1, 1000), '10'),
 })
+
 
 /** Reads and validates the environment; throws {@link ConfigError} listing every bad value. */
 export function loadConfig(env: Record<string, string | undefined>): ServerConfig {
@@ -89,7 +111,12 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
   const origins = (e.ORIGINS ?? `http://localhost:${e.PORT}`).split(',').map((origin) => origin.trim()).filter(Boolean)
   const problems = origins.flatMap((origin) => originProblems(origin, e.RP_ID))
   if (origins.length === 0) problems.push('ORIGINS: list at least one origin')
+  if (e.STORAGE === 's3' && !e.S3_BUCKET) problems.push('S3_BUCKET: required with STORAGE=s3')
+  if (e.STORAGE !== 's3') {
+    for (const name of ['S3_BUCKET', 'S3_PREFIX'] as const) if (e[name] !== undefined) problems.push(`${name}: set only with STORAGE=s3`)
+  }
   if (problems.length) throw new ConfigError(problems)
+  const prefix = e.S3_PREFIX ?? ''
   return {
     host: e.HOST,
     port: e.PORT,
@@ -101,15 +128,22 @@ export function loadConfig(env: Record<string, string | undefined>): ServerConfi
     sessionTtlHours: e.SESSION_TTL_HOURS,
     maxJsonBytes: e.MAX_JSON_BYTES,
     authRateLimit: e.AUTH_RATE_LIMIT,
-    trustProxy: e.TRUST_PROXY === '1' || e.TRUST_PROXY === 'true',
+    trustProxy: isTrue(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     maxChunkBytes: e.MAX_CHUNK_BYTES,
     quotaBytes: e.QUOTA_BYTES,
     retainSnapshots: e.RETAIN_SNAPSHOTS,
     gcGraceHours: e.GC_GRACE_HOURS,
+    blobStore:
+      e.STORAGE === 's3'
+        ? { kind: 's3', bucket: e.S3_BUCKET!, prefix: prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix, forcePathStyle: isTrue(e.S3_FORCE_PATH_STYLE) }
+        : { kind: 'directory' },
+    metaStore: e.DATABASE_URL ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE } : { kind: 'sqlite' },
   }
 }
+
+const isTrue = (flag: string) => flag === '1' || flag === 'true'
 
 /** An origin must be exactly scheme://host[:port], https unless it is localhost, and inside RP_ID. */
 function originProblems(origin: string, rpId: string): string[] {

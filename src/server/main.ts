@@ -1,10 +1,10 @@
 /**
  * The Keepsake server process: `node --import tsx src/server/main.ts`. Reads the environment
- * (src/server/config.ts, docs/SERVER.md), opens the stores in DATA_DIR, serves the PWA and /api,
+ * (src/server/config.ts, docs/SERVER.md), opens the stores (DATA_DIR by default; S3 and
+ * PostgreSQL per docs/SCALE.md), serves the PWA and /api,
  * and on SIGTERM/SIGINT stops accepting, lets in-flight requests finish, closes the stores, exits 0.
  */
 import { existsSync } from 'node:fs'
-import { mkdir } from 'node:fs/promises'
 import type { Server, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
@@ -13,13 +13,18 @@ import { createApp } from './app'
 import { collectGarbage } from './backups/collectGarbage'
 import { ConfigError, type ServerConfig, loadConfig } from './config'
 import { type Logger, createLogger } from './createLogger'
-import { FsBlobStore } from './stores/FsBlobStore'
-import { SqliteMetaStore } from './stores/SqliteMetaStore'
+import { describeStores, openStores } from './stores/openStores'
 
 const PURGE_INTERVAL_MS = 10 * 60_000
 /** Garbage collection of unreferenced chunks runs hourly, the first time a minute after start. */
 const GC_INTERVAL_MS = 60 * 60_000
 const GC_FIRST_RUN_MS = 60_000
+/**
+ * Idle keep-alive connections stay open longer than load balancers and clients keep theirs
+ * (60 s is common), so the server never closes one just as a request is sent on it (Node's
+ * default of 5 s races the client's reuse and the request fails with ECONNRESET).
+ */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000
 
 function readConfig(): ServerConfig {
   try {
@@ -38,12 +43,15 @@ function readConfig(): ServerConfig {
 async function main(): Promise<void> {
   let config = readConfig()
   const log = createLogger(config.logLevel)
-  await mkdir(config.dataDir, { recursive: true })
-  const meta = SqliteMetaStore.open(join(config.dataDir, 'meta.sqlite'))
-  const blobs = await FsBlobStore.open(join(config.dataDir, 'blobs'))
+  const { meta, blobs } = await openStores(config, log).catch((e: Error) => {
+    log.error('cannot open the stores', { ...describeStores(config), message: e.message })
+    process.exit(1)
+  })
 
   let handle: ReturnType<typeof createApp> | undefined
   const server = createAdaptorServer({ fetch: (request, env) => handle!.fetch(request, env) }) as Server
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000
   server.on('error', async (e: NodeJS.ErrnoException) => {
     log.error('cannot listen', { host: config.host, port: config.port, code: e.code ?? null, message: e.message })
     await Promise.allSettled([blobs.close(), meta.close()])
@@ -55,7 +63,7 @@ async function main(): Promise<void> {
     if (!process.env.ORIGINS && config.port === 0) config = { ...config, origins: [`http://localhost:${port}`] }
     handle = createApp({ config, blobs, meta, log })
     const host = config.host.includes(':') ? `[${config.host}]` : config.host
-    log.info('listening', { url: `http://${host}:${port}`, origins: config.origins.join(','), rpId: config.rpId })
+    log.info('listening', { url: `http://${host}:${port}`, origins: config.origins.join(','), rpId: config.rpId, ...describeStores(config) })
   })
 
   const purge = setInterval(() => {

@@ -1,8 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readdir } from 'node:fs/promises'
 import { request } from 'node:http'
-import { join, relative } from 'node:path'
-import Database from 'better-sqlite3'
 import { expect } from 'vitest'
 import type { ApiAnswer, ApiClient } from './ApiClient'
 import type { TestServer } from './startTestServer'
@@ -74,36 +71,19 @@ export async function uploadChunks(client: ApiClient, seeds: string[], size = 20
   return ids
 }
 
-async function filesUnder(dir: string, root = dir): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
-  const files: string[] = []
-  for (const entry of entries) {
-    const path = join(dir, entry.name)
-    if (entry.isDirectory()) files.push(...(await filesUnder(path, root)))
-    else files.push(relative(root, path))
-  }
-  return files.sort()
-}
-
-/** The blob files of chunks, relative to the blob store (`chunks/<account>/<id>-<upload>`). */
+/** The blobs of chunks (`chunks/<account>/<id>-<upload>`), in byte order. */
 export function chunkFiles(server: TestServer): Promise<string[]> {
-  return filesUnder(join(server.dataDir, 'blobs', 'chunks')).then((files) => files.map((file) => `chunks/${file}`))
+  return server.storage.blobKeys('chunks/')
 }
 
 /**
- * Everything backup storage holds: the MetaStore's chunk, snapshot and pending-blob rows (read by
- * a second connection), the chunk blobs and the blob store's temporary files. A refusal must leave
- * it exactly as it was.
+ * Everything backup storage holds: the MetaStore's chunk, snapshot and pending-blob rows (read over
+ * a connection of its own), the chunk blobs and anything else a write may leave in the blob store.
+ * A refusal must leave it exactly as it was.
  */
 export async function backupState(server: TestServer) {
-  const db = new Database(join(server.dataDir, 'meta.sqlite'), { readonly: true })
-  try {
-    const all = (table: string) => db.prepare(`SELECT * FROM ${table} ORDER BY 1, 2`).all()
-    const rows = { chunks: all('chunks'), snapshots: all('snapshots'), snapshot_chunks: all('snapshot_chunks'), pending_blobs: all('pending_blobs') }
-    return { rows, blobs: await chunkFiles(server), temp: await readdir(join(server.dataDir, 'blobs', '.tmp')) }
-  } finally {
-    db.close()
-  }
+  const rows = await server.storage.rows(['chunks', 'snapshots', 'snapshot_chunks', 'pending_blobs'])
+  return { rows, blobs: await chunkFiles(server), temp: await server.storage.leftovers() }
 }
 
 export interface RawAnswer {

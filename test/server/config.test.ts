@@ -32,6 +32,8 @@ describe('loadConfig', () => {
       quotaBytes: 10 * 1024 ** 3,
       retainSnapshots: 10,
       gcGraceHours: 24,
+      blobStore: { kind: 'directory' },
+      metaStore: { kind: 'sqlite' },
     })
   })
 
@@ -88,6 +90,33 @@ describe('loadConfig', () => {
       'GC_GRACE_HOURS: GC_GRACE_HOURS must be a whole number',
     ])
     expect(problems({ QUOTA_BYTES: '99999999999999999999' })).toEqual([`QUOTA_BYTES: QUOTA_BYTES must be at most ${Number.MAX_SAFE_INTEGER}`])
+  })
+
+  it('reads the scale-out stores: an S3-compatible bucket and PostgreSQL', () => {
+    const config = loadConfig({
+      STORAGE: 's3',
+      S3_BUCKET: 'keepsake-chunks',
+      S3_PREFIX: 'prod/eu',
+      S3_FORCE_PATH_STYLE: '1',
+      DATABASE_URL: 'postgres://keepsake:secret@db.internal:5432/keepsake?sslmode=require',
+      DATABASE_POOL_SIZE: '25',
+    })
+    expect(config.blobStore).toEqual({ kind: 's3', bucket: 'keepsake-chunks', prefix: 'prod/eu/', forcePathStyle: true })
+    expect(config.metaStore).toEqual({ kind: 'postgres', url: 'postgres://keepsake:secret@db.internal:5432/keepsake?sslmode=require', poolSize: 25 })
+    expect(loadConfig({ STORAGE: 's3', S3_BUCKET: 'b.example-1' }).blobStore).toEqual({ kind: 's3', bucket: 'b.example-1', prefix: '', forcePathStyle: false })
+    expect(loadConfig({ DATABASE_URL: 'postgresql://db/keepsake' }).metaStore).toEqual({ kind: 'postgres', url: 'postgresql://db/keepsake', poolSize: 10 })
+  })
+
+  it('names bad store settings', () => {
+    expect(problems({ STORAGE: 's3' })).toEqual(['S3_BUCKET: required with STORAGE=s3'])
+    expect(problems({ S3_BUCKET: 'chunks' })).toEqual(['S3_BUCKET: set only with STORAGE=s3'])
+    expect(problems({ STORAGE: 'gcs' })[0]).toMatch(/STORAGE must be directory or s3/)
+    expect(problems({ STORAGE: 's3', S3_BUCKET: 'Has_Upper' })[0]).toMatch(/S3_BUCKET must be a bucket name/)
+    for (const prefix of ['/abs', 'a//b', '../up', 'a b', 'dot.ted/']) {
+      expect(problems({ STORAGE: 's3', S3_BUCKET: 'chunks', S3_PREFIX: prefix })[0], prefix).toMatch(/S3_PREFIX must be path segments/)
+    }
+    expect(problems({ DATABASE_URL: 'mysql://db/keepsake' })[0]).toMatch(/DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/)
+    expect(problems({ DATABASE_URL: 'postgres://db/k', DATABASE_POOL_SIZE: '0' })).toEqual(['DATABASE_POOL_SIZE: DATABASE_POOL_SIZE must be at least 1'])
   })
 
   it('refuses origins WebAuthn would refuse', () => {

@@ -8,9 +8,10 @@ import { createApp } from '../../src/server/app'
 import { type GarbageReport, collectGarbage } from '../../src/server/backups/collectGarbage'
 import { type ServerConfig, loadConfig } from '../../src/server/config'
 import { type Logger, createLogger } from '../../src/server/createLogger'
-import { FsBlobStore } from '../../src/server/stores/FsBlobStore'
-import { SqliteMetaStore } from '../../src/server/stores/SqliteMetaStore'
+import type { BlobStore } from '../../src/server/stores/BlobStore'
+import type { MetaStore } from '../../src/server/stores/MetaStore'
 import { ApiClient } from './ApiClient'
+import { type Backend, type TestStorage, provisionStorage } from './backends'
 
 /** A small built PWA: the kinds of file the real dist/ holds. */
 export async function writeStaticSite(dir: string): Promise<void> {
@@ -28,8 +29,10 @@ export interface TestServer {
   /** The browser origin the server accepts: http://localhost:<port> */
   origin: string
   dataDir: string
-  meta: SqliteMetaStore
-  blobs: FsBlobStore
+  meta: MetaStore
+  blobs: BlobStore
+  /** The server's storage, seen from outside (rows, blob keys, a second pair of stores). */
+  storage: TestStorage
   /** The server's clock (ms); tests move it forward. */
   clock: { now: number }
   logLines: Record<string, unknown>[]
@@ -40,15 +43,19 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-/** createApp served on an ephemeral port over a temporary DATA_DIR, with the real stores. */
-export async function startTestServer(env: Record<string, string> = {}, options: { extraOrigins?: string[] } = {}): Promise<TestServer> {
+/**
+ * createApp served on an ephemeral port with the real stores of `backend` (default: a temporary
+ * DATA_DIR; or S3 + PostgreSQL, see backends.ts), each server on storage of its own.
+ */
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { extraOrigins?: string[]; backend?: Backend } = {},
+): Promise<TestServer> {
   const root = await mkdtemp(join(tmpdir(), 'keepsake-server-'))
-  const dataDir = join(root, 'data')
   const staticDir = join(root, 'dist')
   await writeStaticSite(staticDir)
-  await mkdir(dataDir, { recursive: true })
-  const meta = SqliteMetaStore.open(join(dataDir, 'meta.sqlite'))
-  const blobs = await FsBlobStore.open(join(dataDir, 'blobs'))
+  const storage = await provisionStorage(options.backend)
+  const dataDir = storage.dataDir
   const clock = { now: Date.now() }
   const logLines: Record<string, unknown>[] = []
   const log: Logger = createLogger('debug', (line) => void logLines.push(JSON.parse(line) as Record<string, unknown>))
@@ -58,7 +65,8 @@ export async function startTestServer(env: Record<string, string> = {}, options:
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const { port } = server.address() as AddressInfo
   const origin = `http://localhost:${port}`
-  const config = loadConfig({ DATA_DIR: dataDir, STATIC_DIR: staticDir, ORIGINS: [origin, ...(options.extraOrigins ?? [])].join(','), AUTH_RATE_LIMIT: '10000', ...env })
+  const config = loadConfig({ ...storage.env, STATIC_DIR: staticDir, ORIGINS: [origin, ...(options.extraOrigins ?? [])].join(','), AUTH_RATE_LIMIT: '10000', ...env })
+  const { meta, blobs } = await storage.open(config)
   app = createApp({ config, blobs, meta, log, clock: () => clock.now })
   const url = `http://127.0.0.1:${port}`
 
@@ -68,6 +76,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     dataDir,
     meta,
     blobs,
+    storage,
     clock,
     logLines,
     config,
@@ -78,6 +87,7 @@ export async function startTestServer(env: Record<string, string> = {}, options:
       await new Promise<void>((resolve) => server.close(() => resolve()))
       await meta.close()
       await blobs.close()
+      await storage.dispose()
       await rm(root, { recursive: true, force: true })
     },
   }

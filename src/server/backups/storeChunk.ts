@@ -59,7 +59,12 @@ export async function storeChunk(deps: Pick<AppDeps, 'config' | 'blobs' | 'meta'
   const counted = countBytes(upload.body)
   const maxBytes = Math.min(config.maxChunkBytes, remaining)
   try {
-    const written = await blobs.put(blobKey, counted, { maxBytes, expectedSha256: sha256, signal: upload.signal })
+    const written = await blobs.put(blobKey, counted, {
+      maxBytes,
+      length: declaredLength ?? undefined,
+      expectedSha256: sha256,
+      signal: upload.signal,
+    })
     if (written !== 'created') throw new Error('server: internal error: a fresh blob key already existed')
   } catch (e) {
     await discard()

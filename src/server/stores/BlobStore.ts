@@ -9,7 +9,8 @@
  * - check `maxBytes` and `expectedSha256` before the object becomes visible.
  *
  * The local directory store does this with a temp file, fsync and `link(2)`; an S3-compatible store
- * with a streamed `PutObject` carrying `If-None-Match: *` and `x-amz-checksum-sha256` (docs/SERVER.md).
+ * with a streamed `PutObject` carrying `If-None-Match: *` whose last part is sent only once the
+ * whole body has been checked (docs/SCALE.md).
  */
 export interface BlobStore {
   /**
@@ -35,6 +36,11 @@ export type BlobBody = Uint8Array | AsyncIterable<Uint8Array>
 
 export interface BlobPutOptions {
   maxBytes?: number
+  /**
+   * The body's length when known up front (an HTTP Content-Length). A store that streams to a
+   * network service needs it to send the body as it arrives; a body of another length is refused.
+   */
+  length?: number
   expectedSha256?: Uint8Array
   signal?: AbortSignal
 }

@@ -69,6 +69,9 @@ export class FsBlobStore implements BlobStore {
         await file.write(part)
       }
       signal?.throwIfAborted()
+      if (options.length !== undefined && size !== options.length) {
+        throw new Error(`blob store: the body has ${size} bytes, not its announced ${options.length}`)
+      }
       if (expectedSha256 && !sameBytes(hash.digest(), expectedSha256)) throw new BlobDigestError()
       await file.sync()
     } finally {

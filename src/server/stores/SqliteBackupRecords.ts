@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { ChunkCommit, ChunkRecord, SnapshotCommit, SnapshotRecord, StoredSnapshot } from './backupRecords'
-import { type Row, bytes } from './sqliteRows'
+import { type Row, bytes, toChunk, toSnapshot } from './metaRows'
 
 /**
  * The backup half of the SQLite MetaStore: chunk records, snapshots and pending blobs (migration 2).
@@ -159,28 +159,5 @@ export class SqliteBackupRecords {
       )
       .pluck()
       .all(claimUntil, now, limit) as string[]
-  }
-}
-
-function toChunk(row: Row): ChunkRecord {
-  return {
-    accountId: String(row.account_id),
-    chunkId: String(row.chunk_id),
-    blobKey: String(row.blob_key),
-    size: Number(row.size),
-    sha256: bytes(row.sha256),
-    createdAt: Number(row.created_at),
-    touchedAt: Number(row.touched_at),
-  }
-}
-
-function toSnapshot(row: Row): SnapshotRecord {
-  return {
-    accountId: String(row.account_id),
-    id: String(row.id),
-    createdAt: Number(row.created_at),
-    sizeBytes: Number(row.size_bytes),
-    chunkCount: Number(row.chunk_count),
-    contentHash: bytes(row.content_hash),
   }
 }

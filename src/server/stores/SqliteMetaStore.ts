@@ -2,7 +2,7 @@ import Database from 'better-sqlite3'
 import type { ChunkCommit, ChunkRecord, SnapshotCommit, SnapshotRecord, StoredSnapshot } from './backupRecords'
 import { SqliteBackupRecords } from './SqliteBackupRecords'
 import { migrate } from './sqliteMigrations'
-import { type Row, bytes, toAccount, toChallenge, toCredential, toSession } from './sqliteRows'
+import { type Row, bytes, toAccount, toChallenge, toCredential, toSession } from './metaRows'
 import {
   type AccountRecord,
   type ChallengeRecord,

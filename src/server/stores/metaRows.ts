@@ -1,10 +1,15 @@
+import type { ChunkRecord, SnapshotRecord } from './backupRecords'
 import type { AccountRecord, ChallengeRecord, CredentialRecord, SessionRecord } from './MetaStore'
 
-/** A row as better-sqlite3 returns it. */
+/**
+ * A row as better-sqlite3 or pg returns it. Both stores use the same column names; the mappers
+ * accept either driver's types (a BLOB or bytea as a Buffer, a pg bigint as a string, an SQLite
+ * boolean as 0/1).
+ */
 export type Row = Record<string, unknown>
 
 export function bytes(value: unknown): Uint8Array {
-  if (!(value instanceof Uint8Array)) throw new Error('meta store: internal error: expected a BLOB')
+  if (!(value instanceof Uint8Array)) throw new Error('meta store: internal error: expected bytes')
   return new Uint8Array(value)
 }
 
@@ -51,5 +56,28 @@ export function toSession(row: Row): SessionRecord {
     credentialId: (row.credential_id as string | null) ?? null,
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
+  }
+}
+
+export function toChunk(row: Row): ChunkRecord {
+  return {
+    accountId: String(row.account_id),
+    chunkId: String(row.chunk_id),
+    blobKey: String(row.blob_key),
+    size: Number(row.size),
+    sha256: bytes(row.sha256),
+    createdAt: Number(row.created_at),
+    touchedAt: Number(row.touched_at),
+  }
+}
+
+export function toSnapshot(row: Row): SnapshotRecord {
+  return {
+    accountId: String(row.account_id),
+    id: String(row.id),
+    createdAt: Number(row.created_at),
+    sizeBytes: Number(row.size_bytes),
+    chunkCount: Number(row.chunk_count),
+    contentHash: bytes(row.content_hash),
   }
 }
