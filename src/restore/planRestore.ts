@@ -1,7 +1,5 @@
 import type { ManifestBody } from '../format/manifest'
 
-/** Attachments larger than this stage their parts in the restore database as they arrive (resumable per part). */
-export const HOLD_ATTACHMENT_BYTES = 32 * 1024 * 1024
 
 /** A conversation's message pages: written to the chats only once every page verified. */
 export interface ConversationUnit {
@@ -20,7 +18,7 @@ export interface AttachmentUnit {
   attachment: number
   parts: number[]
   thumbnail: number[]
-  /** Large: its parts are staged as they verify instead of held until the attachment is whole. */
+  /** Several parts: they are staged as they verify instead of held until the attachment is whole. */
   staged: boolean
 }
 
@@ -68,7 +66,9 @@ export function planRestore(body: ManifestBody, committed: ReadonlySet<string>, 
       const key = attachmentKey(c, a)
       const thumbnail = attachment.thumbnail?.parts ?? []
       if (committed.has(key)) return [...attachment.parts, ...thumbnail].forEach((i) => counted.add(i))
-      const staged = attachment.size + (attachment.thumbnail?.size ?? 0) > HOLD_ATTACHMENT_BYTES
+      // An attachment of several parts stages each part as it verifies, so a reload never downloads a
+      // verified part again; a one-part attachment (a photo, say) is written as soon as it arrives.
+      const staged = attachment.parts.length > 1
       units.push({ kind: 'attachment', key, conversation: c, attachment: a, parts: [...attachment.parts], thumbnail: [...thumbnail], staged })
     })
   }

@@ -42,9 +42,10 @@ export function RestoreSection() {
   const active = () => step().step === 'restoring' || job()?.state === 'running'
   const alert = () => {
     const failure = restore.failure()
-    if (failure) return restoreErrorMessage(failure.code, failure.details.what as string | undefined)
     const j = job()
-    return j?.state === 'failed' && j.error ? restoreErrorMessage(j.error, j.errorPart) : null
+    // The job's row names the part that failed; a paused restore's reason is in the status line already.
+    if (j?.error && (!failure || failure.code === j.error)) return j.state === 'failed' ? restoreErrorMessage(j.error, j.errorPart) : null
+    return failure ? restoreErrorMessage(failure.code, null) : null
   }
   const snapshotsShown = () => {
     const s = step()

@@ -4,16 +4,15 @@ import type { ConversationId, Message, MessageId } from '../../../src/db/ChatDB'
 import { searchTokens } from '../../../src/db/ChatDB'
 import { AppError } from '../../../src/errors'
 import { ATTACHMENT_PART_SIZE, PAGE_MESSAGES } from '../../../src/format/constants'
-import { HOLD_ATTACHMENT_BYTES } from '../../../src/restore/planRestore'
 import { BackupHarness, patternBytes } from '../backup/BackupHarness'
 import { chatsContent, MemoryServer, RestoringDevice, uploadBackup } from './RestoreHarness'
 
 describe('a restore that stops half-way', () => {
-  it('resumes where it stopped: verified pages and parts of a large file are not downloaded again, and the result is identical', async () => {
+  it('resumes where it stopped: verified pages and parts of a file are not downloaded again, and the result is identical', async () => {
     const h = await BackupHarness.create()
     const c = await h.conversation('conv-long', 'Long chat')
     await h.messages(c, PAGE_MESSAGES * 6 + 3)
-    const large = HOLD_ATTACHMENT_BYTES + 3 * ATTACHMENT_PART_SIZE + 99
+    const large = 5 * ATTACHMENT_PART_SIZE + 99
     await h.attachment(c, 'att-large', patternBytes(large, 7))
     await h.attachment(c, 'att-small', patternBytes(1000, 8))
     const server = new MemoryServer()
