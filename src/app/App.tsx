@@ -1,5 +1,6 @@
 import { Match, Show, Switch } from 'solid-js'
 import { createAppUpdate } from '../state/createAppUpdate'
+import { useBackup } from './backup/useBackup'
 import { ConversationView } from './chat/ConversationView'
 import { Sidebar } from './chat/Sidebar'
 import { Icon } from './Icon'
@@ -15,6 +16,8 @@ import { UpdateBanner } from './UpdateBanner'
 export function App() {
   const route = createRoute()
   const update = createAppUpdate()
+  // Backups run whichever view is open: uploads drain, automatic backups start, unfinished ones resume.
+  useBackup()
   const conversationRoute = () => {
     const r = route()
     return r.name === 'conversation' ? r : undefined

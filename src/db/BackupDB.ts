@@ -112,6 +112,8 @@ export interface BackupSettings {
   automatic: AutomaticBackup
   /** When automatic backups were first set up here: the daily schedule counts from it until a first backup. */
   since: number
+  /** When the chats first changed after the last run started (null: not since). */
+  changedAt: number | null
 }
 
 /** A sealed chunk object kept in IndexedDB, where the staging area cannot use OPFS. */

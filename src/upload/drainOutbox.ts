@@ -77,7 +77,7 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainOutcome> {
       const request = { id: commit.runId, manifest, chunkIds: commit.chunkIds, sizeBytes: commit.sizeBytes }
       const answer = await transport.commit(request, requestSignal(opts.signal ?? own.signal))
       if (answer.ok) {
-        await queue.setCommit(commit.runId, { state: 'committed', committedAt: answer.createdAt })
+        await queue.committed(commit, answer.createdAt)
         return null
       }
       // The server lost chunks this device had confirmed (its grace period passed): forgotten here,
@@ -142,7 +142,7 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainOutcome> {
       await pause(SEALING_POLL_MS)
     } else if (due > now()) {
       if (due >= deadline) return { state: 'waiting', until: due }
-      await status.phase('retrying', { retryAt: due, error: stop?.kind === 'retry' ? stop.code : null })
+      await status.phase('retrying', { retryAt: due, ...(stop?.kind === 'retry' ? { error: stop.code, details: stop.details } : {}) })
       await pause(due - now())
     } else if (now() >= deadline) return { state: 'waiting', until: null }
   }

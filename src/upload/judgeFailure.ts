@@ -9,8 +9,8 @@ export type Verdict =
   | { kind: 'aborted' }
   /** The device is offline: put the work back, no attempt counted, wait for the connection. */
   | { kind: 'offline' }
-  /** Worth another try at `at`: count an attempt. */
-  | { kind: 'retry'; at: number; code: ErrorCode }
+  /** Worth another try at `at`: count an attempt. `details.status`: the HTTP status, if one came. */
+  | { kind: 'retry'; at: number; code: ErrorCode; details: Record<string, number> }
   /** Will fail again until the person acts (sign in, free space…): stop and say why. */
   | { kind: 'failed'; code: ErrorCode; details: Record<string, number> }
 
@@ -35,11 +35,11 @@ export function judgeFailure(e: unknown, context: FailureContext): Verdict {
   const error = (e as { name?: string } | null)?.name === 'TimeoutError' ? new AppError('offline', 'The request timed out', { cause: e, details: { retryable: 1 } }) : translateDbError(e)
   if (!isAppError(error)) throw error
   if (error.code === 'offline' && !context.online) return { kind: 'offline' }
-  if (isRetryable(error)) {
-    const retryAfter = typeof error.details.retryAfterMs === 'number' ? error.details.retryAfterMs : null
-    return { kind: 'retry', at: nextAttemptAt(context.attempt, context.now, retryAfter, context.random), code: error.code }
-  }
   const details: Record<string, number> = {}
   for (const [name, value] of Object.entries(error.details)) if (typeof value === 'number' && name !== 'retryable') details[name] = value
+  if (isRetryable(error)) {
+    const at = nextAttemptAt(context.attempt, context.now, details.retryAfterMs ?? null, context.random)
+    return { kind: 'retry', at, code: error.code, details }
+  }
   return { kind: 'failed', code: error.code, details }
 }

@@ -85,6 +85,14 @@ export class UploadQueue {
     return bytes
   }
 
+  /** The person asked to back up now: everything backing off is due at once. */
+  async retryNow(): Promise<void> {
+    await this.db.transaction('rw', this.db.chunks, this.db.commits, async () => {
+      await this.db.chunks.where('[state+nextAttemptAt]').between(['staged', 1], ['staged', Dexie.maxKey]).modify({ nextAttemptAt: 0 })
+      await this.db.commits.where('state').equals('waiting').modify({ nextAttemptAt: 0 })
+    })
+  }
+
   /** Chunks still to upload (staged or being uploaded) and their stored bytes. */
   async remaining(): Promise<{ chunks: number; bytes: number }> {
     let chunks = 0
@@ -116,6 +124,17 @@ export class UploadQueue {
 
   async manifest(runId: SnapshotId): Promise<Uint8Array | null> {
     return (await this.db.runs.get(runId))?.manifest ?? null
+  }
+
+  /**
+   * The server recorded the run's snapshot: the commit is `committed`, and older commits that are
+   * not waiting are deleted (their chunk lists are not needed again; this keeps the table small).
+   */
+  async committed(commit: SnapshotCommit, committedAt: number): Promise<void> {
+    await this.db.transaction('rw', this.db.commits, async () => {
+      await this.db.commits.update(commit.runId, { state: 'committed', committedAt })
+      await this.db.commits.filter((c) => c.createdAt < commit.createdAt && c.state !== 'waiting').delete()
+    })
   }
 
   async setCommit(runId: SnapshotId, changes: Partial<Pick<SnapshotCommit, 'state' | 'attempts' | 'nextAttemptAt' | 'committedAt'>>): Promise<void> {

@@ -8,8 +8,8 @@ export interface StagingSearch {
 }
 
 /**
- * Settings → Backup by accessible roles and names, and a look into the staging area (OPFS
- * `keepsake-staging/`, or the `staged` table of `keepsake-backup`) the way an uploader would see it.
+ * Settings → Backup by accessible roles and names, the server's list of snapshots as the page
+ * sees it, and a look into the staging area (OPFS `keepsake-staging/`) the way an uploader would see it.
  */
 export class BackupDriver {
   readonly section: Locator
@@ -26,6 +26,24 @@ export class BackupDriver {
 
   async backUpNow(): Promise<void> {
     await this.section.getByRole('button', { name: 'Back up now' }).click()
+  }
+
+  /** Settings → Backup → "Automatic backups": Off, Daily or Soon after changes. */
+  async setAutomatic(schedule: 'Off' | 'Daily' | 'Soon after changes'): Promise<void> {
+    await this.section.getByRole('combobox', { name: 'Automatic backups' }).selectOption({ label: schedule })
+  }
+
+  /** Waits until the status line says the backup is on the server ("Backed up …") and returns it. */
+  async waitUntilBackedUp(timeout = 90_000): Promise<string> {
+    const done = this.status.filter({ hasText: /^Backed up / })
+    await expect(done).toBeVisible({ timeout })
+    await expect(this.progress).toHaveAttribute('aria-valuenow', '100')
+    return (await done.textContent()) ?? ''
+  }
+
+  /** The account's snapshots as the server lists them (through the page, with its session). */
+  async serverSnapshots(): Promise<{ id: string; sizeBytes: number; chunkCount: number }[]> {
+    return this.page.evaluate(async () => ((await (await fetch('/api/snapshots')).json()) as { snapshots: { id: string; sizeBytes: number; chunkCount: number }[] }).snapshots)
   }
 
   /** Some message texts and 64-byte slices of attachments straight from the chats database. */
@@ -85,9 +103,17 @@ export class BackupDriver {
   }
 }
 
-/** Waits for the status line of a finished backup and returns it. */
+/** Waits for the status line of a finished backup (on the server) and returns it. */
 export async function finishedStatus(backup: BackupDriver): Promise<string> {
-  const done = backup.status.filter({ hasText: /^(Encrypted and ready to upload|Nothing changed)/ })
-  await expect(done).toBeVisible({ timeout: 90_000 })
-  return (await done.textContent()) ?? ''
+  return backup.waitUntilBackedUp()
+}
+
+/** Settings → Sample data with an exact size of photos and files (MiB), waiting until it is written. */
+export async function generateSampleMiB(page: Page, mib: number): Promise<string> {
+  await page.getByRole('button', { name: 'Settings' }).click()
+  await page.getByRole('spinbutton', { name: 'Size in MiB' }).fill(String(mib))
+  await page.getByRole('button', { name: 'Generate sample data' }).click()
+  const status = page.getByRole('status').filter({ hasText: /^(Done|Stopped)/ })
+  await expect(status).toBeVisible({ timeout: 120_000 })
+  return (await status.textContent()) ?? ''
 }

@@ -30,7 +30,7 @@ describe('BackupDB schema upgrades', () => {
     const commit: SnapshotCommit = { runId: runId as never, chunkIds: ['1'.repeat(64) as never], sizeBytes: 100, createdAt: 5, state: 'waiting', attempts: 0, nextAttemptAt: 0, committedAt: null }
     await db.commits.add(commit)
     expect(await db.commits.where('state').equals('waiting').primaryKeys()).toEqual([runId])
-    await db.settings.put({ key: 'settings', automatic: 'off', since: 1 })
+    await db.settings.put({ key: 'settings', automatic: 'off', since: 1, changedAt: null })
     expect((await db.settings.get('settings'))?.automatic).toBe('off')
     db.close()
   })
