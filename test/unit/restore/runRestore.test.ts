@@ -88,6 +88,8 @@ describe('restoring a snapshot on another device', () => {
     const run = await device.backup.runs.get(snapshotId)
     expect(run).toMatchObject({ state: 'staged', chunkCount: server.chunks.size })
     expect(await device.backup.chunks.where('state').equals('done').count()).toBe(server.chunks.size)
+    expect(await device.backup.commits.get(snapshotId)).toMatchObject({ state: 'committed' })
+    expect((await device.backup.commits.get(snapshotId))!.chunkIds.slice().sort()).toEqual([...server.chunks.keys()].sort())
 
     const store = new IdbStagingStore(device.backup)
     const chunkIdOf = await createChunkIdHasher(device.keys.chunkIdKey)
