@@ -145,7 +145,10 @@ describe('draining the outbox', () => {
     const second = await h.backup.backUp()
     expect(await h.drain()).toEqual({ state: 'drained' })
     expect([...h.server.snapshots.keys()]).toEqual([second.snapshotId])
-    expect((await h.db.commits.get(first.snapshotId))!.state).toBe('superseded')
+    expect(h.server.calls.flatMap((c) => (c.kind === 'commit' ? [c.id] : []))).toEqual([second.snapshotId])
+    // Superseded, then dropped once the newer one was committed: only the newest commit is kept.
+    expect(await h.db.commits.get(first.snapshotId)).toBeUndefined()
+    expect((await h.db.commits.toArray()).map((c) => [c.runId, c.state])).toEqual([[second.snapshotId, 'committed']])
   })
 
   it('never sends a torn staged object: the chunk is forgotten and the snapshot waits for a new run', async () => {
