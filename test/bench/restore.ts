@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:restore`: the restore of a backup of BENCH_BYTES of photos and files (default
+ * 1 GiB) through the real app and server, as a person does it: sample chats, an account, "Back up
+ * now", then a new device (same synced passkey) that signs in and restores. Measures the restore's
+ * plaintext throughput and the renderer's peak RSS (/proc), checks the result is identical, and
+ * writes .bench/restore-<bytes>.json. See docs/BENCHMARKS.md.
+ */
+import { chromium, expect, type Page } from '@playwright/test'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'vite'
+import { AccountDriver } from '../e2e/drivers/account'
+import { Authenticators } from '../e2e/drivers/authenticator'
+import { Device } from '../e2e/drivers/device'
+import { chatsFingerprint, RestoreDriver, uploadStagedBackup } from '../e2e/drivers/restore'
+import { KeepsakeServer } from '../e2e/drivers/server'
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures'
+import { RssSampler } from './procMemory'
+
+const MiB = 1024 * 1024
+const BYTES = Number(process.env.BENCH_BYTES ?? 1024 * MiB)
+const root = fileURLToPath(new URL('../../', import.meta.url))
+const dist = join(root, '.bench/restore-dist')
+const mbps = (bytes: number, seconds: number) => Math.round(bytes / 1e6 / seconds)
+const LONG = { timeout: 30 * 60_000 }
+
+async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
+  const started = performance.now()
+  const value = await step()
+  console.log(`${name}: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  return value
+}
+
+async function generateSampleData(page: Page): Promise<void> {
+  await page.goto('/#/settings')
+  await page.getByRole('spinbutton', { name: 'Size in MiB' }).fill(String(Math.round(BYTES / MiB)))
+  await page.getByRole('button', { name: 'Generate sample data' }).click()
+  await expect(page.getByRole('status').filter({ hasText: /^Done/ })).toBeVisible(LONG)
+}
+
+/** "Back up now", then waits for the staged run (the upload is sent by the driver if the queue has not). */
+async function backUp(page: Page): Promise<{ snapshotId: string; chunks: number }> {
+  await page.getByRole('region', { name: 'Backup' }).getByRole('button', { name: 'Back up now' }).click()
+  await expect
+    .poll(
+      () =>
+        page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open('keepsake-backup')
+            request.onsuccess = () => resolve(request.result)
+            request.onerror = () => reject(request.error)
+          })
+          const runs = await new Promise<{ state: string }[]>((resolve) => {
+            const request = db.transaction('runs').objectStore('runs').getAll()
+            request.onsuccess = () => resolve(request.result as { state: string }[])
+          })
+          db.close()
+          return runs.some((r) => r.state === 'staged')
+        }),
+      { ...LONG, intervals: [1000] },
+    )
+    .toBe(true)
+  return uploadStagedBackup(page)
+}
+
+async function main() {
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } })
+  const server = await KeepsakeServer.launch({ staticDir: dist, env: { LOG_LEVEL: 'warn' } })
+  const profileDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-restore-'))
+  const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, baseURL: server.url })
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(120_000)
+  const results: Record<string, unknown> = { bytes: BYTES, chromium: context.browser()?.version() ?? 'persistent', date: new Date().toISOString() }
+  try {
+    const authenticator = new Authenticators(context, page)
+    await authenticator.add({ hasPrf: true })
+    const account = new AccountDriver(page)
+    await page.goto('/')
+    await timed('sample data', () => generateSampleData(page))
+    await account.open()
+    await account.createAccount('Bench')
+    await account.confirmRecoveryKeySaved()
+    const { chunks } = await timed('back up and upload', () => backUp(page))
+    const original = await timed('fingerprint (device A)', () => chatsFingerprint(page))
+
+    await new Device(context, page).wipe()
+    await account.open()
+    await account.signIn()
+    const restore = new RestoreDriver(page)
+    await restore.showBackups()
+    const sampler = new RssSampler(profileDir)
+    sampler.start()
+    const started = performance.now()
+    await restore.backups.first().getByRole('button', { name: 'Restore' }).click()
+    await expect(restore.status).toHaveText('Restore complete', LONG)
+    const seconds = (performance.now() - started) / 1000
+    const memory = sampler.stop()
+    const job = await page.evaluate(async () => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('keepsake-restore')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const row = await new Promise<Record<string, number>>((resolve) => {
+        const request = db.transaction('job').objectStore('job').get('current')
+        request.onsuccess = () => resolve(request.result as Record<string, number>)
+      })
+      db.close()
+      return { bytesTotal: row.bytesTotal!, conversations: row.conversationsDone!, messages: row.messagesDone!, attachments: row.attachmentsDone! }
+    })
+    results.restore = { ...job, chunks, seconds: Math.round(seconds * 10) / 10, MBps: mbps(job.bytesTotal, seconds), ...memory }
+    console.log('restore', JSON.stringify(results.restore))
+    const restored = await timed('fingerprint (device B)', () => chatsFingerprint(page))
+    expect(restored).toEqual(original)
+    results.identical = true
+    mkdirSync(join(root, '.bench'), { recursive: true })
+    writeFileSync(join(root, `.bench/restore-${BYTES}.json`), `${JSON.stringify(results, null, 2)}\n`)
+  } finally {
+    await context.close()
+    await server.dispose()
+    rmSync(profileDir, { recursive: true, force: true })
+  }
+}
+
+await main()
