@@ -1,4 +1,4 @@
-import { expect, type Locator, type Page } from '@playwright/test'
+import { expect, type APIRequestContext, type Locator, type Page } from '@playwright/test'
 
 /** What a search of the staging area found: how many bytes it holds and which plaintexts appear in them. */
 export interface StagingSearch {
@@ -39,6 +39,30 @@ export class BackupDriver {
     await expect(done).toBeVisible({ timeout })
     await expect(this.progress).toHaveAttribute('aria-valuenow', '100')
     return (await done.textContent()) ?? ''
+  }
+
+  /** Waits until the newest backup run has read and sealed everything (its chunks may still wait to upload). */
+  async waitUntilSealed(timeout = 90_000): Promise<void> {
+    await expect
+      .poll(
+        () =>
+          this.page.evaluate(async () => {
+            const db = await new Promise<IDBDatabase>((resolve, reject) => {
+              const request = indexedDB.open('keepsake-backup')
+              request.onsuccess = () => resolve(request.result)
+              request.onerror = () => reject(request.error)
+            })
+            const runs = await new Promise<{ state: string; startedAt: number }[]>((resolve, reject) => {
+              const request = db.transaction('runs').objectStore('runs').getAll()
+              request.onsuccess = () => resolve(request.result as { state: string; startedAt: number }[])
+              request.onerror = () => reject(request.error)
+            })
+            db.close()
+            return runs.sort((a, b) => a.startedAt - b.startedAt).at(-1)?.state ?? 'none'
+          }),
+        { timeout },
+      )
+      .toBe('staged')
   }
 
   /** The account's snapshots as the server lists them (through the page, with its session). */
@@ -116,4 +140,11 @@ export async function generateSampleMiB(page: Page, mib: number): Promise<string
   const status = page.getByRole('status').filter({ hasText: /^(Done|Stopped)/ })
   await expect(status).toBeVisible({ timeout: 120_000 })
   return (await status.textContent()) ?? ''
+}
+
+/** The account's snapshots as the server lists them, asked with the browser's cookies but no page open. */
+export async function snapshotsOnServer(request: APIRequestContext, baseURL: string): Promise<{ id: string; sizeBytes: number; chunkCount: number }[]> {
+  const response = await request.get(`${baseURL}/api/snapshots`)
+  if (!response.ok()) throw new Error(`GET /api/snapshots answered ${response.status()}`)
+  return ((await response.json()) as { snapshots: { id: string; sizeBytes: number; chunkCount: number }[] }).snapshots
 }
