@@ -36,6 +36,7 @@ const DAY = 24 * HOUR
 const TYPICAL_ATTACHMENT = 2 * 1024 * 1024
 const MESSAGES_PER_ATTACHMENT = 6
 const BATCH = 500
+const SAMPLE_THUMBNAIL_SIZE = 280
 
 /**
  * Fills the chats database with realistic conversations, photos and files, deterministically from a
@@ -143,7 +144,8 @@ function sampleAttachment(random: SampleRandom, budget: number, conversationId: 
   if (random.chance(0.45) && pngSize(width, height) <= budget) {
     const scene = random.uint32()
     const blob = new Blob([samplePhoto(new SampleRandom(scene), width, height)], { type: 'image/png' })
-    const thumbnail = new Blob([samplePhoto(new SampleRandom(scene), Math.round(width / 5), Math.round(height / 5))], { type: 'image/png' })
+    const scale = SAMPLE_THUMBNAIL_SIZE / Math.max(width, height) // the size a photo is shown at in a bubble
+    const thumbnail = new Blob([samplePhoto(new SampleRandom(scene), Math.round(width * scale), Math.round(height * scale))], { type: 'image/png' })
     const name = `IMG_${String(random.int(1000, 9999))}.png`
     return { id, name, type: 'image/png', size: blob.size, width, height, conversationId, messageId, blob, thumbnail }
   }

@@ -48,7 +48,7 @@ function Photo(props: { attachment: AttachmentRef }) {
         type="button"
         class="photo"
         aria-label={`Open photo ${props.attachment.name}`}
-        style={{ width: `${box().width}px`, height: `${box().height}px` }}
+        style={{ width: `${box().width}px`, 'aspect-ratio': `${box().width} / ${box().height}` }}
         onClick={(e) => {
           e.stopPropagation()
           setOpen(true)

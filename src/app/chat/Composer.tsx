@@ -7,6 +7,7 @@ import { useChatDB } from '../../state/useChatDB'
 import { describeError } from '../errorCopy'
 import { formatBytes } from '../formatBytes'
 import { Icon } from '../Icon'
+import './composer.css'
 
 interface Pending {
   key: number

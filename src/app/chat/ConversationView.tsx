@@ -12,6 +12,7 @@ import { Icon } from '../Icon'
 import { navigate } from '../route'
 import { Composer } from './Composer'
 import { MessageList } from './MessageList'
+import './conversation.css'
 
 /** One conversation: its header, the message history and the composer. */
 export function ConversationView(props: { id: ConversationId; focusMessageId?: MessageId }) {

@@ -6,6 +6,7 @@ import { navigate } from '../route'
 import { ConversationList } from './ConversationList'
 import { NewChatDialog } from './NewChatDialog'
 import { SearchResults } from './SearchResults'
+import './list.css'
 
 const SEARCH_DELAY_MS = 150
 

@@ -5,6 +5,7 @@ import { RestoreSection } from '../restore/RestoreSection'
 import { navigate } from '../route'
 import { SampleDataSection } from './SampleDataSection'
 import { StorageSection } from './StorageSection'
+import './settings.css'
 
 declare const __APP_VERSION__: string
 
