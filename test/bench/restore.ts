@@ -14,7 +14,8 @@ import { build } from 'vite'
 import { AccountDriver } from '../e2e/drivers/account'
 import { Authenticators } from '../e2e/drivers/authenticator'
 import { Device } from '../e2e/drivers/device'
-import { chatsFingerprint, RestoreDriver, uploadStagedBackup } from '../e2e/drivers/restore'
+import { BackupDriver } from '../e2e/drivers/backup'
+import { chatsFingerprint, RestoreDriver } from '../e2e/drivers/restore'
 import { KeepsakeServer } from '../e2e/drivers/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures'
 import { RssSampler } from './procMemory'
@@ -40,29 +41,13 @@ async function generateSampleData(page: Page): Promise<void> {
   await expect(page.getByRole('status').filter({ hasText: /^Done/ })).toBeVisible(LONG)
 }
 
-/** "Back up now", then waits for the staged run (the upload is sent by the driver if the queue has not). */
-async function backUp(page: Page): Promise<{ snapshotId: string; chunks: number }> {
-  await page.getByRole('region', { name: 'Backup' }).getByRole('button', { name: 'Back up now' }).click()
-  await expect
-    .poll(
-      () =>
-        page.evaluate(async () => {
-          const db = await new Promise<IDBDatabase>((resolve, reject) => {
-            const request = indexedDB.open('keepsake-backup')
-            request.onsuccess = () => resolve(request.result)
-            request.onerror = () => reject(request.error)
-          })
-          const runs = await new Promise<{ state: string }[]>((resolve) => {
-            const request = db.transaction('runs').objectStore('runs').getAll()
-            request.onsuccess = () => resolve(request.result as { state: string }[])
-          })
-          db.close()
-          return runs.some((r) => r.state === 'staged')
-        }),
-      { ...LONG, intervals: [1000] },
-    )
-    .toBe(true)
-  return uploadStagedBackup(page)
+/** "Back up now", until the Backup section says the snapshot is on the server; returns its chunk count. */
+async function backUp(page: Page): Promise<number> {
+  const backup = new BackupDriver(page)
+  await backup.backUpNow()
+  await backup.waitUntilBackedUp(LONG.timeout)
+  const [snapshot] = await backup.serverSnapshots()
+  return snapshot!.chunkCount
 }
 
 async function main() {
@@ -70,6 +55,8 @@ async function main() {
   const server = await KeepsakeServer.launch({ staticDir: dist, env: { LOG_LEVEL: 'warn' } })
   const profileDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-restore-'))
   const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, baseURL: server.url })
+  // tsx names functions with an `__name` helper that page.evaluate does not carry over: give the page one.
+  await context.addInitScript('globalThis.__name = (f) => f')
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(120_000)
   const results: Record<string, unknown> = { bytes: BYTES, chromium: context.browser()?.version() ?? 'persistent', date: new Date().toISOString() }
@@ -82,7 +69,7 @@ async function main() {
     await account.open()
     await account.createAccount('Bench')
     await account.confirmRecoveryKeySaved()
-    const { chunks } = await timed('back up and upload', () => backUp(page))
+    const chunks = await timed('back up and upload', () => backUp(page))
     const original = await timed('fingerprint (device A)', () => chatsFingerprint(page))
 
     await new Device(context, page).wipe()

@@ -5,9 +5,9 @@ import { join } from 'node:path'
 import { SampleRandom } from '../../src/db/SampleRandom'
 import { samplePhoto } from '../../src/db/samplePng'
 import { AccountDriver } from './drivers/account'
-import { BackupDriver, finishedStatus } from './drivers/backup'
+import { BackupDriver } from './drivers/backup'
 import { ChatApp } from './drivers/chat'
-import { chatsFingerprint, RestoreDriver, StoredChunks, uploadStagedBackup, type ChatsFingerprint } from './drivers/restore'
+import { chatsFingerprint, RestoreDriver, StoredChunks, type ChatsFingerprint } from './drivers/restore'
 import { expect, test } from './fixtures'
 
 /** Deterministic, incompressible-looking bytes: a file of several MB that restores byte for byte. */
@@ -53,9 +53,9 @@ async function deviceWithBackup(page: Page, videoBytes = VIDEO_BYTES): Promise<{
   const recoveryKey = await account.createAccount('Ada')
   await account.confirmRecoveryKeySaved()
   await backup.backUpNow()
-  await finishedStatus(backup)
-  const { chunks } = await uploadStagedBackup(page)
-  return { original: await chatsFingerprint(page), recoveryKey, chunks }
+  await backup.waitUntilBackedUp()
+  const [snapshot] = await backup.serverSnapshots()
+  return { original: await chatsFingerprint(page), recoveryKey, chunks: snapshot!.chunkCount }
 }
 
 test.describe('restoring on another device', () => {
@@ -173,7 +173,7 @@ test.describe('a damaged backup', () => {
         if (damage !== 'a chunk deleted') {
           await app.open()
           await app.openChat('Trip to Lisbon')
-          await expect(page.getByText('Not on this device')).toBeVisible()
+          await expect(page.getByLabel('lisbon-video.mp4: not on this device')).toHaveText('Not on this device')
           await expect(page.getByRole('button', { name: 'Download lisbon-video.mp4' })).toHaveCount(0)
         }
         await stored.repair()

@@ -75,55 +75,6 @@ export async function chatsFingerprint(page: Page): Promise<ChatsFingerprint> {
   })
 }
 
-/**
- * Test instrumentation, not product code: sends the backup "Back up now" staged to the server
- * through the real storage API (`POST /api/chunks/missing`, `PUT /api/chunks/:id` with
- * Content-Digest, `POST /api/snapshots`), the way the upload queue will once it drains the outbox.
- * Does nothing when the server already has the staged snapshot (the queue uploaded it).
- */
-export async function uploadStagedBackup(page: Page): Promise<{ snapshotId: string; chunks: number }> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const request = indexedDB.open('keepsake-backup')
-      request.onsuccess = () => resolve(request.result)
-      request.onerror = () => reject(request.error)
-    })
-    const all = <T>(store: string) =>
-      new Promise<T[]>((resolve, reject) => {
-        const request = db.transaction(store).objectStore(store).getAll()
-        request.onsuccess = () => resolve(request.result as T[])
-        request.onerror = () => reject(request.error)
-      })
-    const runs = (await all<{ id: string; state: string; startedAt: number; manifest: Uint8Array | null }>('runs')).filter((r) => r.manifest)
-    const run = runs.sort((a, b) => a.startedAt - b.startedAt).at(-1)
-    if (!run) throw new Error('no staged backup to upload')
-    const chunks = (await all<{ id: string; runId: string; storedSize: number }>('chunks')).filter((c) => c.runId === run.id)
-    const listed = (await (await fetch('/api/snapshots')).json()) as { snapshots: { id: string }[] }
-    if (listed.snapshots.some((s) => s.id === run.id)) return { snapshotId: run.id, chunks: chunks.length }
-
-    const base64 = (bytes: Uint8Array) => {
-      let text = ''
-      for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-      return btoa(text)
-    }
-    const staging = await (await navigator.storage.getDirectory()).getDirectoryHandle('keepsake-staging')
-    const ids = chunks.map((c) => c.id)
-    const { missing } = (await (await fetch('/api/chunks/missing', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ids }) })).json()) as { missing: string[] }
-    for (const id of missing) {
-      const bytes = await (await (await staging.getFileHandle(id)).getFile()).arrayBuffer()
-      const digest = base64(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)))
-      const put = await fetch(`/api/chunks/${id}`, { method: 'PUT', headers: { 'content-type': 'application/octet-stream', 'content-digest': `sha-256=:${digest}:` }, body: bytes })
-      if (!put.ok) throw new Error(`PUT chunk ${id}: ${put.status} ${await put.text()}`)
-    }
-    const manifest = base64(run.manifest!).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
-    const sizeBytes = chunks.reduce((n, c) => n + c.storedSize, 0)
-    const commit = await fetch('/api/snapshots', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: run.id, manifest, chunkIds: ids, sizeBytes }) })
-    if (!commit.ok) throw new Error(`POST snapshot: ${commit.status} ${await commit.text()}`)
-    db.close()
-    return { snapshotId: run.id, chunks: chunks.length }
-  })
-}
-
 /** The chunk objects the server keeps on disk for its accounts (FsBlobStore: `blobs/chunks/<account>/<id>-<n>`). */
 export class StoredChunks {
   private readonly originals = new Map<string, Buffer>()
