@@ -32,6 +32,18 @@ export const backends: Backend[] = [
     : []),
 ]
 
+/** MetaStore backends for the store-level tests: SQLite, and PostgreSQL when it runs. */
+export const metaBackends: Backend[] = [
+  { name: 'SQLite', s3: false, postgres: false },
+  ...(postgresRunning ? [{ name: 'PostgreSQL', s3: false, postgres: true }] : []),
+]
+
+/** BlobStore backends for the store-level tests: a directory, and S3 when it runs. */
+export const blobBackends: Backend[] = [
+  { name: 'directory', s3: false, postgres: false },
+  ...(s3Running ? [{ name: 'S3', s3: true, postgres: false }] : []),
+]
+
 /** The scale-out backend, when its services are running (for tests that only make sense there). */
 export const scaleBackend: Backend | undefined = s3Running && postgresRunning ? backends[1] : undefined
 
@@ -43,12 +55,14 @@ export interface TestStorage {
   dataDir: string
   /** Opens another pair of stores on the same storage: what a second server process would hold. */
   open(config?: Pick<ServerConfig, 'dataDir' | 'blobStore' | 'metaStore'>): Promise<Stores>
+  /** Runs one SQL statement over a connection of its own (SQLite with foreign keys on). */
+  exec(sql: string): Promise<void>
   /** Every row of `tables`, read over a connection of its own, in a stable order. */
   rows<T extends string>(tables: T[]): Promise<Record<T, unknown[]>>
   count(table: string): Promise<number>
   /** Keys of the blobs under `prefix`, in byte order. */
   blobKeys(prefix: string): Promise<string[]>
-  /** Anything a write may leave behind besides blobs: temporary files, unfinished multipart uploads, objects outside chunks/. */
+  /** What a write may leave behind besides blobs: temporary files, unfinished multipart uploads. */
   leftovers(): Promise<string[]>
   /** Something that changes when the blob's bytes are written again (inode and mtime; ETag and Last-Modified). */
   blobStamp(key: string): Promise<string>
@@ -73,6 +87,7 @@ export async function provisionStorage(backend: Backend = EMBEDDED): Promise<Tes
     url.pathname = `/${database}`
     env.DATABASE_URL = url.href
     admin = new pg.Pool({ connectionString: url.href, max: 2 })
+    admin.on('error', () => undefined) // an idle connection ended by DROP DATABASE … WITH (FORCE) below
     disposers.unshift(async () => {
       await admin!.end()
       const drop = new pg.Client({ connectionString: process.env.DATABASE_URL })
@@ -105,6 +120,19 @@ export async function provisionStorage(backend: Backend = EMBEDDED): Promise<Tes
     env,
     dataDir,
     open: (other = config) => openStores(other, createLogger('silent')),
+    async exec(sql) {
+      if (admin) {
+        await admin.query(sql)
+        return
+      }
+      const db = new Database(join(dataDir, 'meta.sqlite'))
+      try {
+        db.pragma('foreign_keys = ON')
+        db.exec(sql)
+      } finally {
+        db.close()
+      }
+    },
     async rows<T extends string>(tables: T[]) {
       if (admin) {
         const out = {} as Record<T, unknown[]>
@@ -134,8 +162,7 @@ export async function provisionStorage(backend: Backend = EMBEDDED): Promise<Tes
     async leftovers() {
       if (s3) {
         const uploads = await s3.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: prefix }))
-        const outside = (await listKeys(s3, bucket, prefix)).filter((key) => !key.startsWith(`${prefix}chunks/`))
-        return [...(uploads.Uploads ?? []).map((upload) => `multipart:${upload.Key}`), ...outside]
+        return (uploads.Uploads ?? []).map((upload) => `multipart upload of ${upload.Key}`)
       }
       return readdir(join(dataDir, 'blobs', '.tmp')).catch(() => [])
     },

@@ -78,12 +78,12 @@ export function chunkFiles(server: TestServer): Promise<string[]> {
 
 /**
  * Everything backup storage holds: the MetaStore's chunk, snapshot and pending-blob rows (read over
- * a connection of its own), the chunk blobs and anything else a write may leave in the blob store.
+ * a connection of its own), every blob and anything else a write may leave in the blob store.
  * A refusal must leave it exactly as it was.
  */
 export async function backupState(server: TestServer) {
   const rows = await server.storage.rows(['chunks', 'snapshots', 'snapshot_chunks', 'pending_blobs'])
-  return { rows, blobs: await chunkFiles(server), temp: await server.storage.leftovers() }
+  return { rows, blobs: await server.storage.blobKeys(''), temp: await server.storage.leftovers() }
 }
 
 export interface RawAnswer {

@@ -168,9 +168,9 @@ export class PostgresMetaStore implements MetaStore {
   async getKeys(accountId: string): Promise<KeysRecord> {
     // One statement, so the passkey and recovery envelopes are read at the same moment.
     const { rows } = await this.pool.query(
-      `SELECT 'passkey' AS kind, credential_id, envelope FROM passkey_envelopes WHERE account_id = $1
+      `SELECT 'passkey' AS kind, credential_id COLLATE "C" AS credential_id, envelope FROM passkey_envelopes WHERE account_id = $1
        UNION ALL SELECT 'recovery', NULL, envelope FROM recovery_envelopes WHERE account_id = $1
-       ORDER BY kind, credential_id COLLATE "C"`,
+       ORDER BY kind, credential_id`,
       [accountId],
     )
     const recovery = (rows as Row[]).find((row) => row.kind === 'recovery')

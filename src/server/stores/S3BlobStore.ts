@@ -137,8 +137,10 @@ export class S3BlobStore implements BlobStore {
       if (held) yield held
     }
 
+    const stream = Readable.from(verified(), { objectMode: false })
+    stream.on('error', () => undefined) // the failure is rethrown below, once the request has been destroyed
     try {
-      return await this.send(key, Readable.from(verified(), { objectMode: false }), length, options, cancel.signal)
+      return await this.send(key, stream, length, options, cancel.signal)
     } catch (e) {
       if (failure) throw failure.error
       throw e
