@@ -30,7 +30,14 @@ export async function backUpNow(masterKey: CryptoKey, opts: BackUpOptions = {}):
     })
     const remote = wrap<BackupApi>(backup)
     const request = { masterKey, device: opts.device ?? deviceLabel(), capacity: opts.capacity ?? DEFAULT_STAGING_CAPACITY, sealers: ports }
-    const outcome = await remote.run(transfer(request, ports))
+    // A worker that dies (a script error outside any call, the browser ending it) answers nothing:
+    // fail the backup instead of waiting forever.
+    const died = new Promise<never>((_, reject) => {
+      for (const worker of [backup, ...sealers]) {
+        worker.addEventListener('error', (event) => reject(new AppError('internal', `backup worker failed: ${event.message || 'no message'}`)))
+      }
+    })
+    const outcome = await Promise.race([remote.run(transfer(request, ports)), died])
     if (!outcome.ok) throw new AppError(outcome.code, outcome.message)
     return outcome.summary
   } finally {

@@ -41,14 +41,17 @@ async function main() {
   const profileDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-profile-'))
   const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, acceptDownloads: true })
   const page = context.pages()[0] ?? (await context.newPage())
-  page.on('console', (m) => process.env.BENCH_VERBOSE && console.log(`[page] ${m.text()}`))
+  page.on('console', (m) => (process.env.BENCH_VERBOSE || m.type() === 'error') && console.log(`[page] ${m.text()}`))
+  page.on('pageerror', (e) => console.log(`[page error] ${e.message}`))
   await page.goto(`http://localhost:${port}/`)
   await page.waitForFunction(() => 'bench' in window)
   const sampler = new RssSampler(profileDir)
   const results: Record<string, unknown> = { bytes: BYTES, conversations: CONVERSATIONS, chromium: context.browser()?.version() ?? 'persistent', date: new Date().toISOString() }
   const measured = async <T>(name: string, step: () => Promise<T>) => {
     sampler.start()
-    const value = await step()
+    // BENCH_VERBOSE: the running backup's row every 5 s (page.evaluate runs beside the pending step).
+    const watch = process.env.BENCH_VERBOSE ? setInterval(() => void bench(page, (b) => b.progress(), null).then((p) => console.log(`  … ${name}: ${JSON.stringify(p)}`), () => undefined), 5000) : undefined
+    const value = await step().finally(() => clearInterval(watch))
     const memory = sampler.stop()
     results[name] = { ...value, ...memory }
     console.log(name, JSON.stringify(results[name]))
@@ -67,6 +70,10 @@ async function main() {
       console.log('age', JSON.stringify(results.age))
     }
     rmSync(file, { force: true })
+    // Start the measured steps from a fresh page: the export's 4 GiB object URL and its Blob
+    // references stay with the old document (with them alive, a 4 GiB run stalled here).
+    await page.reload()
+    await page.waitForFunction(() => 'bench' in window)
 
     for (const variant of QUICK ? (['hash-wasm'] as const) : (['hash-wasm', 'noble'] as const)) {
       await bench(page, (b) => b.resetBackups(), null)

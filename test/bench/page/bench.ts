@@ -32,6 +32,7 @@ const bench = {
     link.download = 'attachments.bin'
     document.body.append(link)
     link.click()
+    link.remove()
     return blobs.reduce((n, b) => n + b.size, 0)
   },
 
@@ -68,6 +69,19 @@ const bench = {
       drained += await releaseStaged(db, store, staged)
       db.close()
       console.log(`drained ${drained} bytes`)
+    }
+  },
+
+  /** The latest backup run's progress row, without its manifest. */
+  async progress() {
+    const db = new BackupDB()
+    try {
+      const run = await db.runs.orderBy('startedAt').last()
+      if (!run) return null
+      const { manifest: _m, ...row } = run
+      return { ...row, staged: await db.chunks.where('state').equals('staged').count() }
+    } finally {
+      db.close()
     }
   },
 
