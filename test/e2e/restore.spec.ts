@@ -222,4 +222,35 @@ test.describe('an interrupted restore', () => {
       expect(await chatsFingerprint(page)).toEqual(original)
     })
   })
+
+  test('a lost connection pauses the restore, which continues by itself when the connection is back', async ({ page, context, authenticator, device, network }) => {
+    await authenticator.add({ hasPrf: true })
+    const account = new AccountDriver(page)
+    const restore = new RestoreDriver(page)
+    const { original } = await test.step('Ada backs up her chats, a 40 MB video among them', () => deviceWithBackup(page, 40 * 1024 * 1024 + 123))
+
+    let completed = 0
+    await test.step('on a new device the connection drops while the restore runs', async () => {
+      await device.wipe()
+      await account.open()
+      await account.signIn()
+      await context.route('**/api/chunks/*', async (route) => {
+        const response = await route.fetch()
+        await new Promise((r) => setTimeout(r, 300))
+        await route.fulfill({ response }).then(() => completed++, () => undefined)
+      })
+      await restore.restoreLatest()
+      await expect.poll(() => completed, { timeout: 60_000 }).toBeGreaterThanOrEqual(6)
+      await context.unroute('**/api/chunks/*')
+      await network.goOffline()
+      await expect(restore.status).toHaveText('Paused — offline. The restore continues when the connection is back.', { timeout: 60_000 })
+      await expect(restore.alert).toHaveCount(0)
+    })
+
+    await test.step('the connection comes back: the restore continues and completes, identical', async () => {
+      await network.goOnline()
+      await restore.waitUntilComplete()
+      expect(await chatsFingerprint(page)).toEqual(original)
+    })
+  })
 })
