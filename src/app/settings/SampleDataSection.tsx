@@ -5,6 +5,8 @@ import { formatBytes } from '../formatBytes'
 
 const MiB = 1024 * 1024
 const MAX_MIB = 65_536
+/** Attachments plus thumbnails, messages and indexes take a little more than the attachment bytes. */
+const SPACE_MARGIN = 1.1
 
 interface Preset {
   label: string
@@ -30,6 +32,20 @@ export function SampleDataSection() {
     if (!job) return 0
     if (job.outcome && !job.outcome.stopped) return 100
     return job.targetBytes > 0 ? Math.min(100, (job.progress.bytesWritten / job.targetBytes) * 100) : 0
+  }
+
+  const [tooBig, setTooBig] = createSignal<string>()
+  const generate = async () => {
+    const bytes = mib() * MiB
+    // Refuse up front what cannot fit, rather than fill the disk and stop half-way.
+    const estimate = await navigator.storage?.estimate?.()
+    const available = estimate?.quota !== undefined ? estimate.quota - (estimate.usage ?? 0) : Infinity
+    if (bytes * SPACE_MARGIN > available) {
+      setTooBig(`Not enough space: ${formatBytes(bytes)} of sample data needs about ${formatBytes(bytes * SPACE_MARGIN)}, and this device has ${formatBytes(available)} available for Keepsake. Choose a smaller size.`)
+      return
+    }
+    setTooBig(undefined)
+    await startSampleData({ attachmentBytes: bytes, conversations: conversationsFor(mib()) })
   }
 
   return (
@@ -68,12 +84,7 @@ export function SampleDataSection() {
         </Show>
       </fieldset>
       <div class="row-actions">
-        <button
-          type="button"
-          class="button primary"
-          disabled={running() || !valid()}
-          onClick={() => void startSampleData({ attachmentBytes: mib() * MiB, conversations: conversationsFor(mib()) })}
-        >
+        <button type="button" class="button primary" disabled={running() || !valid()} onClick={() => void generate()}>
           Generate sample data
         </button>
         <Show when={running()}>
@@ -82,6 +93,11 @@ export function SampleDataSection() {
           </button>
         </Show>
       </div>
+      <Show when={tooBig()}>
+        <p class="error" role="alert">
+          {tooBig()}
+        </p>
+      </Show>
       <Show when={sampleDataJob()}>
         {(job) => (
           <>
