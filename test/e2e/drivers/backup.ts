@@ -41,8 +41,8 @@ export class BackupDriver {
     return (await done.textContent()) ?? ''
   }
 
-  /** Waits until the newest backup run has read and sealed everything (its chunks may still wait to upload). */
-  async waitUntilSealed(timeout = 90_000): Promise<void> {
+  /** Waits until `runs` backup runs have read and sealed everything (their chunks may still wait to upload). */
+  async waitUntilSealed(runs = 1, timeout = 90_000): Promise<void> {
     await expect
       .poll(
         () =>
@@ -52,17 +52,17 @@ export class BackupDriver {
               request.onsuccess = () => resolve(request.result)
               request.onerror = () => reject(request.error)
             })
-            const runs = await new Promise<{ state: string; startedAt: number }[]>((resolve, reject) => {
+            const runs = await new Promise<{ state: string }[]>((resolve, reject) => {
               const request = db.transaction('runs').objectStore('runs').getAll()
-              request.onsuccess = () => resolve(request.result as { state: string; startedAt: number }[])
+              request.onsuccess = () => resolve(request.result as { state: string }[])
               request.onerror = () => reject(request.error)
             })
             db.close()
-            return runs.sort((a, b) => a.startedAt - b.startedAt).at(-1)?.state ?? 'none'
+            return runs.filter((run) => run.state === 'staged').length
           }),
         { timeout },
       )
-      .toBe('staged')
+      .toBe(runs)
   }
 
   /** The account's snapshots as the server lists them (through the page, with its session). */
