@@ -79,18 +79,18 @@ export async function provisionStorage(backend: Backend = EMBEDDED): Promise<Tes
   let admin: pg.Pool | undefined
   if (backend.postgres) {
     const database = `keepsake_t${randomBytes(6).toString('hex')}`
-    const server = new pg.Client({ connectionString: process.env.DATABASE_URL })
+    const server = new pg.Client({ connectionString: process.env.KEEPSAKE_TEST_DATABASE_URL })
     await server.connect()
     await server.query(`CREATE DATABASE ${database}`)
     await server.end()
-    const url = new URL(process.env.DATABASE_URL!)
+    const url = new URL(process.env.KEEPSAKE_TEST_DATABASE_URL!)
     url.pathname = `/${database}`
     env.DATABASE_URL = url.href
     admin = new pg.Pool({ connectionString: url.href, max: 2 })
     admin.on('error', () => undefined) // an idle connection ended by DROP DATABASE … WITH (FORCE) below
     disposers.unshift(async () => {
       await admin!.end()
-      const drop = new pg.Client({ connectionString: process.env.DATABASE_URL })
+      const drop = new pg.Client({ connectionString: process.env.KEEPSAKE_TEST_DATABASE_URL })
       await drop.connect()
       await drop.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
       await drop.end()
@@ -98,7 +98,7 @@ export async function provisionStorage(backend: Backend = EMBEDDED): Promise<Tes
   }
 
   let s3: S3Client | undefined
-  const bucket = process.env.S3_BUCKET ?? 'keepsake-test'
+  const bucket = process.env.KEEPSAKE_TEST_S3_BUCKET ?? 'keepsake-test'
   const prefix = `t${randomBytes(6).toString('hex')}/`
   if (backend.s3) {
     Object.assign(env, { STORAGE: 's3', S3_BUCKET: bucket, S3_PREFIX: prefix, S3_FORCE_PATH_STYLE: '1' })

@@ -74,8 +74,9 @@ timeout 30 psql -q -h 127.0.0.1 -p "$PG_PORT" -U "$PG_USER" -d postgres -v ON_ER
   -c "CREATE DATABASE $PG_DATABASE" >/dev/null 2>"$PG_DIR/psql.err" ||
   { cat "$PG_DIR/psql.err" >&2; die "CREATE DATABASE failed"; }
 
+# Not DATABASE_URL: every server a test starts would pick that up. Tests make a database each from this one.
 cat >"$PG_DIR/env.sh" <<ENV
-export DATABASE_URL=postgres://$PG_USER@127.0.0.1:$PG_PORT/$PG_DATABASE
+export KEEPSAKE_TEST_DATABASE_URL=postgres://$PG_USER@127.0.0.1:$PG_PORT/$PG_DATABASE
 export KEEPSAKE_TEST_PG=1
 ENV
 log "ready: 127.0.0.1:$PG_PORT (pid $PID)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # start-s3.sh: a throwaway single-node Ceph RADOS Gateway (a real S3 server) on 127.0.0.1 for tests.
 #
-#   eval "$(test/services/start-s3.sh)"   # stdout is only `export …` lines (also in $S3_DIR/env.sh)
+#   eval "$(test/services/start-s3.sh)"   # stdout is only `export …` lines (also in $S3_DIR/env.sh):
+#                                         # AWS_* for the SDK, KEEPSAKE_TEST_S3_BUCKET, KEEPSAKE_TEST_S3=1
 #   test/services/stop-s3.sh              # stops exactly the daemons started here (saved PIDs)
 #
 # Debian 12's ceph-mon, ceph-osd, radosgw and ceph-common (Ceph 16), installed if missing. One
@@ -16,7 +17,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 S3_DIR=$(realpath -m "${S3_DIR:-$KEEPSAKE_SERVICES_DIR/s3}")
 S3_CAPACITY=${S3_CAPACITY:-4294967296}
 S3_REGION=${S3_REGION:-us-east-1}
-S3_BUCKET=${S3_BUCKET:-keepsake-test}
+S3_BUCKET=${KEEPSAKE_TEST_S3_BUCKET:-keepsake-test}
 case "$S3_DIR" in /|/tmp|/root|"$HOME") echo "start-s3: refusing S3_DIR=$S3_DIR" >&2; exit 1 ;; esac
 
 die() {
@@ -143,6 +144,7 @@ SECRET_KEY=$(rand 'A-Za-z0-9' 40)
 timeout 60 radosgw-admin user create --uid=keepsake --display-name="Keepsake tests" \
   --access-key="$ACCESS_KEY" --secret-key="$SECRET_KEY" >/dev/null 2>>"$S3_DIR/log/start.err" || die "radosgw-admin user create failed"
 
+# Not S3_BUCKET or STORAGE: every server a test starts would pick those up; tests set them per server.
 # AWS_*_CHECKSUM_*: RGW 16 refuses the aws-chunked trailing checksums that @aws-sdk/client-s3
 # sends by default for streamed bodies (411 MissingContentLength).
 cat >"$S3_DIR/env.sh" <<ENV
@@ -152,8 +154,7 @@ export AWS_SECRET_ACCESS_KEY=$SECRET_KEY
 export AWS_REGION=$S3_REGION
 export AWS_REQUEST_CHECKSUM_CALCULATION=WHEN_REQUIRED
 export AWS_RESPONSE_CHECKSUM_VALIDATION=WHEN_REQUIRED
-export S3_BUCKET=$S3_BUCKET
-export S3_FORCE_PATH_STYLE=1
+export KEEPSAKE_TEST_S3_BUCKET=$S3_BUCKET
 export KEEPSAKE_TEST_S3=1
 ENV
 log "ready: http://127.0.0.1:$S3_PORT ($(awk '{printf "%s=%s ", $1, $2}' "$S3_DIR/pids"))"

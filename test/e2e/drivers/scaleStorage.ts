@@ -21,13 +21,13 @@ export class ScaleStorage {
 
   static async create(): Promise<ScaleStorage> {
     const database = `keepsake_e2e_${randomBytes(6).toString('hex')}`
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
+    const admin = new pg.Client({ connectionString: process.env.KEEPSAKE_TEST_DATABASE_URL })
     await admin.connect()
     await admin.query(`CREATE DATABASE ${database}`)
     await admin.end()
-    const url = new URL(process.env.DATABASE_URL!)
+    const url = new URL(process.env.KEEPSAKE_TEST_DATABASE_URL!)
     url.pathname = `/${database}`
-    const bucket = process.env.S3_BUCKET ?? 'keepsake-test'
+    const bucket = process.env.KEEPSAKE_TEST_S3_BUCKET ?? 'keepsake-test'
     const prefix = `e2e-${randomBytes(6).toString('hex')}/`
     const s3 = new S3Client({ forcePathStyle: true })
     try {
@@ -60,7 +60,7 @@ export class ScaleStorage {
       await this.s3.send(new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.slice(i, i + 1000) } }))
     }
     this.s3.destroy()
-    const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
+    const admin = new pg.Client({ connectionString: process.env.KEEPSAKE_TEST_DATABASE_URL })
     await admin.connect()
     await admin.query(`DROP DATABASE IF EXISTS ${this.database} WITH (FORCE)`)
     await admin.end()
