@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { request } from 'node:http'
+import { Agent, request } from 'node:http'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { provisionStorage, scaleBackend } from './backends'
 import { SoftAuthenticator } from './softAuthenticator'
 import { writeStaticSite } from './startTestServer'
 
@@ -149,5 +150,65 @@ describe('the server process', () => {
     expect(second.running.lines.at(-1)).toMatchObject({ msg: 'cannot listen', code: 'EADDRINUSE' })
     first.child.kill('SIGTERM')
     expect(await first.exited).toBe(0)
+  })
+
+  it('keeps an idle keep-alive connection open past 5 s, so a request sent on it then is answered', async () => {
+    const server = await startProcess()
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 })
+    const get = () =>
+      new Promise<{ status: number; port: number }>((resolve, reject) => {
+        const req = request(`${server.url}/healthz`, { agent }, (response) => {
+          response.resume()
+          response.on('end', () => resolve({ status: response.statusCode!, port: req.socket!.localPort! }))
+        })
+        req.on('error', reject)
+        req.end()
+      })
+    const first = await get()
+    await new Promise((resolve) => setTimeout(resolve, 6000))
+    const second = await get()
+    agent.destroy()
+    expect([first.status, second.status]).toEqual([200, 200])
+    expect(second.port).toBe(first.port) // the same connection, not a new one
+    server.child.kill('SIGTERM')
+    expect(await server.exited).toBe(0)
+  }, 20_000)
+})
+
+/** The process on the scale-out stores (docs/SCALE.md), when test/services has started them. */
+describe.runIf(scaleBackend)('the server process on S3 and PostgreSQL', () => {
+  const aws = Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('AWS_'))) as Record<string, string>
+
+  it('names its stores, without credentials, and serves from them', async () => {
+    const storage = await provisionStorage(scaleBackend)
+    try {
+      const url = new URL(storage.env.DATABASE_URL!)
+      url.password = 'not-in-logs'
+      const server = await startProcess({ ...aws, ...storage.env, DATABASE_URL: url.href })
+      const listening = server.lines.find((l) => l.msg === 'listening')!
+      expect(listening).toMatchObject({ blobStore: `s3://${storage.env.S3_BUCKET}/${storage.env.S3_PREFIX}`, metaStore: `postgres://${url.host}${url.pathname}` })
+      expect(JSON.stringify(server.lines)).not.toContain('not-in-logs')
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok', checks: { meta: 'ok', blobs: 'ok' } })
+      server.child.kill('SIGTERM')
+      expect(await server.exited).toBe(0)
+    } finally {
+      await storage.dispose()
+    }
+  })
+
+  it('refuses to start on a bucket that does not exist, saying so', async () => {
+    const storage = await provisionStorage(scaleBackend)
+    try {
+      const bad = startProcess({ ...aws, ...storage.env, S3_BUCKET: 'no-such-bucket-here' })
+      await expect(bad).rejects.toThrow(/exited with 1/)
+      expect(bad.running.lines.at(-1)).toMatchObject({
+        level: 'error',
+        msg: 'cannot open the stores',
+        blobStore: `s3://no-such-bucket-here/${storage.env.S3_PREFIX}`,
+        message: 'blob store: cannot use bucket no-such-bucket-here: no such bucket (create it first)',
+      })
+    } finally {
+      await storage.dispose()
+    }
   })
 })
