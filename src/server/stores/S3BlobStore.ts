@@ -69,7 +69,7 @@ export class S3BlobStore implements BlobStore {
       await store.check()
     } catch (e) {
       s3.destroy()
-      throw new Error(`blob store: cannot use bucket ${options.bucket}: ${describe(e)}`, { cause: e })
+      throw new Error(`blob store: cannot use bucket ${options.bucket}: ${explain(e)}`, { cause: e })
     }
     return store
   }
@@ -248,7 +248,7 @@ function statusOf(e: unknown): number | undefined {
 }
 
 /** An S3 error names its code; a network error only its message. */
-function describe(e: unknown): string {
+function explain(e: unknown): string {
   const status = statusOf(e)
   const name = (e as Error)?.name ?? 'Error'
   if (status === 404) return 'no such bucket (create it first)'
