@@ -8,9 +8,9 @@ npm run --silent typecheck
 # ── scale-out services (docs/SCALE.md §5): PostgreSQL and Ceph RGW on 127.0.0.1 for the server tests'
 # second backend and test/e2e/scale.spec.ts; stopped by saved PIDs however this script ends.
 echo "── services: PostgreSQL and S3 (Ceph RGW)"
-trap 'bash test/services/stop-services.sh' EXIT
-services_env=$(bash test/services/start-services.sh)
+services_env=$(bash test/services/start-services.sh) # stops what it started if it fails
 eval "$services_env"
+trap 'bash test/services/stop-services.sh' EXIT
 # ── end of scale-out services
 echo "── unit and server tests (vitest)"
 npx vitest run
