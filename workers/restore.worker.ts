@@ -6,6 +6,7 @@ import { translateDbError } from '../src/db/translateDbError'
 import { isAppError } from '../src/errors'
 import { deriveBackupKeys, type BackupKeys } from '../src/format/backupKeys'
 import { openManifest } from '../src/format/manifest'
+import { openPartStore, type PartStore } from '../src/restore/PartStore'
 import { beginRestore, runRestore } from '../src/restore/runRestore'
 import { snapshotApi } from '../src/restore/snapshotApi'
 import type { Failure, ListOutcome, RestoreApi, RestoreOutcome, SnapshotSummary } from './restore.api'
@@ -23,7 +24,7 @@ function failure(e: unknown): Failure {
 }
 
 /** Restores with the openers on `ports` while holding both locks; null when another tab is restoring. */
-async function withRestore(ports: MessagePort[], masterKey: CryptoKey, before: (db: RestoreDB, keys: BackupKeys) => Promise<void>): Promise<RestoreOutcome> {
+async function withRestore(ports: MessagePort[], masterKey: CryptoKey, before: (db: RestoreDB, keys: BackupKeys, parts: PartStore) => Promise<void>): Promise<RestoreOutcome> {
   const openers = ports.map(connectOpener)
   try {
     return await navigator.locks.request(RESTORE_LOCK, { ifAvailable: true }, async (lock) => {
@@ -32,10 +33,11 @@ async function withRestore(ports: MessagePort[], masterKey: CryptoKey, before: (
         const keys = await deriveBackupKeys(masterKey)
         const [db, chats, backup] = [new RestoreDB(), new ChatDB(), new BackupDB()]
         try {
-          await before(db, keys)
+          const parts = await openPartStore(db)
+          await before(db, keys, parts)
           const { keyId, chunkIdKey, chunkEncKey } = keys
           await Promise.all(openers.map((o) => o.setUp({ keyId, chunkIdKey, chunkEncKey })))
-          return { ok: true, summary: await runRestore({ chats, db, backup, keys, openers }) } as const
+          return { ok: true, summary: await runRestore({ chats, db, backup, keys, openers, parts }) } as const
         } finally {
           db.close()
           chats.close()
@@ -76,10 +78,10 @@ const api: RestoreApi = {
   },
 
   start: ({ masterKey, snapshotId, merge, openers }) =>
-    withRestore(openers, masterKey, async (db, keys) => {
+    withRestore(openers, masterKey, async (db, keys, parts) => {
       const record = await snapshotApi.get(snapshotId)
       const { body } = await openManifest(record.manifest, keys, snapshotId)
-      await beginRestore(db, snapshotId as SnapshotId, record.manifest, body, merge)
+      await beginRestore(db, parts, snapshotId as SnapshotId, record.manifest, body, merge)
     }),
 
   resume: ({ masterKey, openers }) => withRestore(openers, masterKey, async () => {}),

@@ -52,10 +52,22 @@ export interface StagedPage {
   messages: PageMessage[]
 }
 
-/** A verified part of a large attachment waiting for the attachment's other parts (FORMAT.md §6.2). */
+/** A verified part of a large attachment waiting for the attachment's other parts (version 1 only). */
 export interface StagedPart {
   chunk: number
   blob: Blob
+}
+
+/**
+ * A verified part of a multi-part attachment, written to the part store (src/restore/PartStore.ts):
+ * `<unit>:<b|t>:<position>` (blob or thumbnail, part number). The IndexedDB part store keeps the
+ * bytes here too; the OPFS one keeps them in a file per attachment.
+ */
+export interface WrittenPart {
+  key: string
+  /** The attachment unit (`a<i>.<j>`), to forget all its parts at once. */
+  unit: string
+  blob?: Blob
 }
 
 /** A conversation (`c<i>`) or attachment (`a<i>.<j>`) of the manifest already written to the chats. */
@@ -72,11 +84,15 @@ export const RESTORE_DB_NAME = 'keepsake-restore'
 export class RestoreDB extends Dexie {
   job!: EntityTable<RestoreJob, 'id'>
   pages!: EntityTable<StagedPage, 'chunk'>
-  parts!: EntityTable<StagedPart, 'chunk'>
   committed!: EntityTable<CommittedUnit, 'key'>
+  written!: EntityTable<WrittenPart, 'key'>
 
   constructor(name = RESTORE_DB_NAME) {
     super(name)
     this.version(1).stores({ job: 'id', pages: 'chunk', parts: 'chunk', committed: 'key' })
+    // v2: parts of multi-part attachments go to a part store (a file per attachment in OPFS where
+    // it can be written) and are recorded by attachment and position. Parts staged by v1 are
+    // dropped: a restore in progress downloads them again; written conversations and attachments stay.
+    this.version(2).stores({ parts: null, written: 'key, unit' })
   }
 }

@@ -4,7 +4,8 @@ import type { ManifestBody } from '../format/manifest'
 import { decodeMessagePage } from '../format/pages'
 import { ByteWindow } from './ByteWindow'
 import type { OpenedChunk, OpenRequest } from './ChunkOpener'
-import { unitChunks, type AttachmentUnit, type RestorePlan, type RestoreUnit } from './planRestore'
+import type { PartStore } from './PartStore'
+import { unitChunks, type AttachmentUnit, type PartPosition, type RestorePlan, type RestoreUnit } from './planRestore'
 import type { ReadyAttachment, RestoreWriter } from './RestoreWriter'
 
 /** An opening worker as the coordinator sees it (in-process in tests, a Comlink remote in the app). */
@@ -34,8 +35,8 @@ export interface PipelineEvents {
 
 /**
  * Downloads, verifies and writes what `plan` lists (DESIGN §6): a few chunks at a time across the
- * openers, pages and parts of large attachments staged as they verify, small attachments held (up to
- * `capacity` bytes) until whole, and units committed strictly in plan order, so messages come
+ * openers, pages and parts of multi-part attachments staged as they verify, one-part attachments held
+ * (up to `capacity` bytes) until written, and units committed strictly in plan order, so messages come
  * before media. Stops at the first failure, after what was in flight settled; what was committed
  * stays, and is complete.
  */
@@ -43,8 +44,8 @@ export class RestorePipeline {
   private readonly window: ByteWindow
   private readonly busy: number[]
   private readonly running = new Set<Promise<unknown>>()
-  private readonly fetched = new Map<number, Promise<Blob | null>>()
-  /** Uncommitted units that use each chunk: a staged chunk is deleted once none is left. */
+  private readonly fetched = new Map<number, Promise<Blob>>()
+  /** Uncommitted units that use each page or held chunk: a staged page is deleted once none is left. */
   private readonly needs = new Map<number, number>()
   private failure: unknown
 
@@ -54,14 +55,15 @@ export class RestorePipeline {
     private readonly openers: readonly OpenerPort[],
     private readonly writer: RestoreWriter,
     private readonly events: PipelineEvents,
+    private readonly parts: PartStore,
     capacity: number,
-    /** Chunk indices staged before this run: read from the restore database, not downloaded. */
-    private readonly staged: ReadonlySet<number>,
+    /** Pages staged before this run: read from the restore database, not downloaded. */
+    private readonly stagedPages: ReadonlySet<number>,
   ) {
     if (openers.length === 0) throw new Error('restore: internal error: no openers')
     this.window = new ByteWindow(capacity)
     this.busy = openers.map(() => 0)
-    for (const unit of plan.units) for (const i of unitChunks(unit)) this.needs.set(i, (this.needs.get(i) ?? 0) + 1)
+    for (const unit of plan.units) if (unit.kind === 'conversation' || !unit.staged) for (const i of unitChunks(unit)) this.needs.set(i, (this.needs.get(i) ?? 0) + 1)
   }
 
   async run(): Promise<void> {
@@ -75,9 +77,11 @@ export class RestorePipeline {
         if (this.failure !== undefined) break
         const pending: Pending = { unit, held: new Map(), settled: false, done: Promise.resolve(), bytes: 0 }
         const jobs: Promise<unknown>[] = []
-        for (const index of unitChunks(unit)) {
-          if (this.staged.has(index)) continue
-          const earlier = this.fetched.get(index)
+        const items: (number | PartPosition)[] =
+          unit.kind === 'conversation' ? unitChunks(unit).filter((i) => !this.stagedPages.has(i)) : unit.staged ? unit.missing : unitChunks(unit)
+        for (const item of items) {
+          const index = typeof item === 'number' ? item : item.chunk
+          const earlier = typeof item === 'number' && unit.kind === 'attachment' ? this.fetched.get(index) : undefined
           if (earlier) {
             jobs.push(earlier.then((blob) => blob && pending.held.set(index, blob)))
             continue
@@ -90,7 +94,9 @@ export class RestorePipeline {
             this.window.release(length)
             break
           }
-          const job = (unit.kind === 'conversation' ? this.fetchPage(index, length) : this.fetchPart(index, length, unit, pending)).catch((e: unknown) => {
+          const fetching =
+            unit.kind === 'conversation' ? this.fetchPage(index, length) : typeof item === 'number' ? this.fetchHeld(index, length, pending) : this.fetchStaged(item, length, unit)
+          const job = fetching.catch((e: unknown) => {
             throw this.named(e, unit)
           })
           job.catch((e: unknown) => this.fail(e))
@@ -139,16 +145,14 @@ export class RestorePipeline {
     }
   }
 
-  /** A part of an attachment: staged for large attachments, held in memory until its attachment is whole for small ones. */
-  private async fetchPart(index: number, length: number, unit: AttachmentUnit, pending: Pending): Promise<void> {
+  /** A part of a one-part attachment (or its thumbnail): held in memory until the attachment is written. */
+  private async fetchHeld(index: number, length: number, pending: Pending): Promise<void> {
     const job = (async () => {
       let keep = false
       try {
         const opened = await this.open(index, 'blob')
         if (opened.kind !== 'blob') throw new Error('restore: internal error: part came back as bytes')
-        if (unit.staged) await this.writer.stagePart(index, opened.blob)
         this.events.verified(index, length)
-        if (unit.staged) return null
         keep = true
         pending.bytes += length
         return opened.blob
@@ -157,8 +161,19 @@ export class RestorePipeline {
       }
     })()
     this.fetched.set(index, job)
-    const blob = await job
-    if (blob) pending.held.set(index, blob)
+    pending.held.set(index, await job)
+  }
+
+  /** A part of a multi-part attachment: written to the part store as soon as it verified. */
+  private async fetchStaged(part: PartPosition, length: number, unit: AttachmentUnit): Promise<void> {
+    try {
+      const opened = await this.open(part.chunk, 'bytes')
+      if (opened.kind !== 'bytes') throw new Error('restore: internal error: part came back as a Blob')
+      await this.parts.write(unit.key, part.stream, part.position, part.offset, opened.bytes)
+      this.events.verified(part.chunk, length)
+    } finally {
+      this.window.release(length)
+    }
   }
 
   private open(index: number, as: OpenRequest['as']): Promise<OpenedChunk> {
@@ -209,19 +224,23 @@ export class RestorePipeline {
   }
 
   private async markCommitted(units: readonly Pending[]): Promise<void> {
-    const unneeded: number[] = []
+    const unneededPages: number[] = []
+    const stagedUnits: string[] = []
     for (const { unit } of units) {
+      if (unit.kind === 'attachment' && unit.staged) {
+        stagedUnits.push(unit.key)
+        continue
+      }
       for (const i of unitChunks(unit)) {
         const left = (this.needs.get(i) ?? 1) - 1
         this.needs.set(i, left)
         if (left > 0) continue
-        unneeded.push(i)
+        if (unit.kind === 'conversation') unneededPages.push(i)
         this.fetched.delete(i)
       }
     }
-    const pages = units.some((p) => p.unit.kind === 'conversation') ? unneeded : []
-    const parts = units.some((p) => p.unit.kind === 'attachment') ? unneeded : []
-    await this.writer.markCommitted(units.map((p) => p.unit.key), pages, parts)
+    await this.writer.markCommitted(units.map((p) => p.unit.key), unneededPages)
+    if (stagedUnits.length) await this.parts.remove(stagedUnits)
   }
 
   /** The failure with what it hit, in words: “the messages of “Ana”” or “the file “map.png” in “Ana””. */

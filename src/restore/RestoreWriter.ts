@@ -4,6 +4,7 @@ import type { RestoreDB } from '../db/RestoreDB'
 import { AppError } from '../errors'
 import type { ManifestBody } from '../format/manifest'
 import type { PageMessage } from '../format/pages'
+import type { PartStore } from './PartStore'
 import type { AttachmentUnit, ConversationUnit } from './planRestore'
 
 /** Staged pages read and written per transaction when a conversation is committed. */
@@ -25,14 +26,11 @@ export class RestoreWriter {
     private readonly chats: ChatDB,
     private readonly db: RestoreDB,
     private readonly body: ManifestBody,
+    private readonly parts: PartStore,
   ) {}
 
   stagePage(chunk: number, messages: PageMessage[]): Promise<unknown> {
     return this.db.pages.put({ chunk, messages })
-  }
-
-  stagePart(chunk: number, blob: Blob): Promise<unknown> {
-    return this.db.parts.put({ chunk, blob })
   }
 
   /** Writes a conversation's staged pages, then its row; returns the messages written (local ones are kept). */
@@ -80,10 +78,14 @@ export class RestoreWriter {
       const conversation = this.body.conversations[unit.conversation]!
       const entry = conversation.attachments[unit.attachment]!
       const record = entry.record as unknown as Omit<Attachment, 'blob' | 'thumbnail' | 'conversationId'>
-      const blob = new Blob(await this.blobs(unit.parts, held), { type: String(record.type ?? '') })
+      const type = String(record.type ?? '')
+      const blob = unit.staged ? await this.parts.read(unit.key, 'blob', unit.parts.length, type) : new Blob(this.blobs(unit.parts, held), { type })
       if (blob.size !== entry.size) throw new Error(`restore: internal error: attachment ${record.id} assembled to ${blob.size} bytes`)
       const row: Attachment = { ...record, conversationId: conversation.record.id as ConversationId, blob }
-      if (entry.thumbnail) row.thumbnail = new Blob(await this.blobs(unit.thumbnail, held), { type: entry.thumbnail.type })
+      if (entry.thumbnail) {
+        const { type: thumbnailType, parts } = entry.thumbnail
+        row.thumbnail = unit.staged && parts.length > 0 ? await this.parts.read(unit.key, 'thumbnail', parts.length, thumbnailType) : new Blob(this.blobs(unit.thumbnail, held), { type: thumbnailType })
+      }
       rows.push(row)
     }
     await this.chats.transaction('rw', this.chats.attachments, async () => {
@@ -92,21 +94,18 @@ export class RestoreWriter {
     })
   }
 
-  /** Records units as written and deletes staged chunks no unit left needs. */
-  async markCommitted(keys: readonly string[], unneededPages: readonly number[], unneededParts: readonly number[]): Promise<void> {
-    await this.db.transaction('rw', this.db.committed, this.db.pages, this.db.parts, async () => {
+  /** Records units as written and deletes staged pages no unit left needs. */
+  async markCommitted(keys: readonly string[], unneededPages: readonly number[]): Promise<void> {
+    await this.db.transaction('rw', this.db.committed, this.db.pages, async () => {
       await this.db.committed.bulkPut(keys.map((key) => ({ key })))
       if (unneededPages.length) await this.db.pages.bulkDelete([...unneededPages])
-      if (unneededParts.length) await this.db.parts.bulkDelete([...unneededParts])
     })
   }
 
-  private async blobs(chunks: readonly number[], held: ReadonlyMap<number, Blob>): Promise<Blob[]> {
-    const missing = [...new Set(chunks.filter((i) => !held.has(i)))]
-    const staged = new Map((await this.db.parts.bulkGet(missing)).map((part, k) => [missing[k]!, part?.blob]))
+  private blobs(chunks: readonly number[], held: ReadonlyMap<number, Blob>): Blob[] {
     return chunks.map((i) => {
-      const blob = held.get(i) ?? staged.get(i)
-      if (!blob) throw new Error(`restore: internal error: part ${i} is neither held nor staged`)
+      const blob = held.get(i)
+      if (!blob) throw new Error(`restore: internal error: part ${i} is not held`)
       return blob
     })
   }

@@ -6,6 +6,7 @@ import { isAppError, type ErrorCode } from '../errors'
 import type { BackupKeys } from '../format/backupKeys'
 import { openManifest, type ManifestBody } from '../format/manifest'
 import { adoptSnapshot } from './adoptSnapshot'
+import { writtenParts, type PartStore } from './PartStore'
 import { planRestore } from './planRestore'
 import { RestorePipeline, type OpenerPort } from './RestorePipeline'
 import { RestoreWriter } from './RestoreWriter'
@@ -17,6 +18,8 @@ export interface RunRestoreOptions {
   keys: Pick<BackupKeys, 'keyId' | 'manifestKey'>
   /** Two on a two-core machine: WebCrypto and the hash run on the calling thread (BROWSER-FACTS). */
   openers: readonly OpenerPort[]
+  /** Where parts of multi-part attachments wait (OPFS in the app's worker). */
+  parts: PartStore
   /** Bytes of verified plaintext held until its attachment is whole. */
   capacity?: number
   now?: () => number
@@ -35,16 +38,17 @@ export const DEFAULT_RESTORE_CAPACITY = 96 * 1024 * 1024
 const PAUSING: readonly ErrorCode[] = ['offline', 'signed-out', 'server-rejected', 'quota-exceeded']
 const PROGRESS_INTERVAL_MS = 250
 
-/** Starts a restore of `snapshotId` from its opened manifest: forgets any earlier one's staged chunks. */
-export async function beginRestore(db: RestoreDB, snapshotId: SnapshotId, manifest: Uint8Array, body: ManifestBody, merge: boolean, now = Date.now()): Promise<void> {
+/** Starts a restore of `snapshotId` from its opened manifest: forgets any earlier one's staged pages and parts. */
+export async function beginRestore(db: RestoreDB, parts: PartStore, snapshotId: SnapshotId, manifest: Uint8Array, body: ManifestBody, merge: boolean, now = Date.now()): Promise<void> {
+  await parts.clear()
   const job: RestoreJob = {
     id: 'current', snapshotId, manifest, device: body.device, snapshotCreatedAt: body.createdAt, merge, state: 'running', phase: 'messages',
     startedAt: now, updatedAt: now, finishedAt: null, conversationsTotal: body.conversations.length, conversationsDone: 0, messagesDone: 0,
     attachmentsTotal: body.conversations.reduce((n, c) => n + c.attachments.length, 0), attachmentsDone: 0, bytesTotal: 0, bytesDone: 0,
     error: null, errorMessage: null,
   }
-  await db.transaction('rw', db.job, db.pages, db.parts, db.committed, async () => {
-    await Promise.all([db.pages.clear(), db.parts.clear(), db.committed.clear()])
+  await db.transaction('rw', db.job, db.pages, db.committed, async () => {
+    await Promise.all([db.pages.clear(), db.committed.clear()])
     await db.job.put(job)
   })
 }
@@ -67,8 +71,8 @@ export async function runRestore(opts: RunRestoreOptions): Promise<RestoreSummar
   try {
     const { body } = await openManifest(job.manifest, opts.keys, job.snapshotId)
     const committed = new Set(await db.committed.toCollection().primaryKeys())
-    const staged = new Set([...(await db.pages.toCollection().primaryKeys()), ...(await db.parts.toCollection().primaryKeys())])
-    const plan = planRestore(body, committed, staged)
+    const stagedPages = new Set(await db.pages.toCollection().primaryKeys())
+    const plan = planRestore(body, committed, stagedPages, await writtenParts(db))
     const left = (kind: 'conversation' | 'attachment') => plan.units.filter((u) => u.kind === kind).length
     const progress = {
       conversationsDone: plan.conversationsTotal - left('conversation'), attachmentsDone: plan.attachmentsTotal - left('attachment'),
@@ -100,12 +104,13 @@ export async function runRestore(opts: RunRestoreOptions): Promise<RestoreSummar
         await write(unit.kind === 'conversation')
       },
     }
-    const writer = new RestoreWriter(chats, db, body)
-    await new RestorePipeline(body, plan, opts.openers, writer, events, opts.capacity ?? DEFAULT_RESTORE_CAPACITY, staged).run()
+    const writer = new RestoreWriter(chats, db, body, opts.parts)
+    await new RestorePipeline(body, plan, opts.openers, writer, events, opts.parts, opts.capacity ?? DEFAULT_RESTORE_CAPACITY, stagedPages).run()
     await adoptSnapshot(opts.backup, job.snapshotId, body, job.manifest)
     const finished = { ...progress, state: 'done', phase: 'finished', finishedAt: now(), updatedAt: now() } as const
-    await db.transaction('rw', db.job, db.pages, db.parts, db.committed, async () => {
-      await Promise.all([db.pages.clear(), db.parts.clear(), db.committed.clear()])
+    await opts.parts.clear()
+    await db.transaction('rw', db.job, db.pages, db.committed, async () => {
+      await Promise.all([db.pages.clear(), db.committed.clear()])
       await db.job.update('current', finished)
     })
     return summary({ ...job, ...finished })

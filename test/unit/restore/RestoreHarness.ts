@@ -8,6 +8,7 @@ import { deriveBackupKeys, importMasterKeyBytes, type BackupKeys } from '../../.
 import { createChunkIdHasher } from '../../../src/format/chunkId'
 import { openManifest } from '../../../src/format/manifest'
 import { ChunkOpener, type ChunkSource, type OpenRequest } from '../../../src/restore/ChunkOpener'
+import { IdbPartStore } from '../../../src/restore/IdbPartStore'
 import type { OpenerPort } from '../../../src/restore/RestorePipeline'
 import { beginRestore, runRestore, type RestoreSummary } from '../../../src/restore/runRestore'
 
@@ -35,6 +36,7 @@ export class RestoringDevice {
   readonly chats = new ChatDB(`keepsake-chats-restore-test-${process.pid}-${++counter}`)
   readonly db = new RestoreDB(`keepsake-restore-test-${process.pid}-${counter}`)
   readonly backup = new BackupDB(`keepsake-backup-restore-test-${process.pid}-${counter}`)
+  readonly parts = new IdbPartStore(this.db)
   private constructor(readonly keys: BackupKeys, readonly server: MemoryServer) {}
 
   static async create(masterKey: Uint8Array, server: MemoryServer): Promise<RestoringDevice> {
@@ -52,11 +54,11 @@ export class RestoringDevice {
   async begin(snapshotId: string, merge = false): Promise<void> {
     const manifest = this.server.manifests.get(snapshotId)!
     const { body } = await openManifest(manifest, this.keys, snapshotId)
-    await beginRestore(this.db, snapshotId as SnapshotId, manifest, body, merge)
+    await beginRestore(this.db, this.parts, snapshotId as SnapshotId, manifest, body, merge)
   }
 
   async run(opts: { capacity?: number; wrap?: (port: OpenerPort) => OpenerPort } = {}): Promise<RestoreSummary> {
-    return runRestore({ chats: this.chats, db: this.db, backup: this.backup, keys: this.keys, openers: await this.openers(2, opts.wrap), capacity: opts.capacity })
+    return runRestore({ chats: this.chats, db: this.db, backup: this.backup, keys: this.keys, openers: await this.openers(2, opts.wrap), parts: this.parts, capacity: opts.capacity })
   }
 }
 

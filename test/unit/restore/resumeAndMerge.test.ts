@@ -26,7 +26,7 @@ describe('a restore that stops half-way', () => {
     }
     await expect(device.run()).rejects.toMatchObject({ code: 'offline' })
     const firstRun = new Set(server.requests.slice(0, 12))
-    const staged = (await device.db.pages.count()) + (await device.db.parts.count())
+    const staged = (await device.db.pages.count()) + (await device.db.written.count())
     expect(await device.db.job.get('current')).toMatchObject({ state: 'paused' })
     expect(staged).toBeGreaterThan(0)
 

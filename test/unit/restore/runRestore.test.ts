@@ -44,7 +44,7 @@ describe('restoring a snapshot on another device', () => {
     expect(job).toMatchObject({ state: 'done', phase: 'finished', error: null, conversationsDone: 2, attachmentsDone: 4 })
     expect(job!.bytesDone).toBe(job!.bytesTotal)
     expect(await device.db.pages.count()).toBe(0)
-    expect(await device.db.parts.count()).toBe(0)
+    expect(await device.db.written.count()).toBe(0)
   })
 
   it('writes messages first: every conversation before any attachment, the most recent conversation first', async () => {
