@@ -1,7 +1,7 @@
 import type { BackupDB, ChunkIdHex } from '../db/BackupDB'
 import type { StagingStore } from './StagingStore'
 
-/** Staged objects as Blobs in `keepsake-backup`'s `staged` table: the fallback where OPFS is missing. */
+/** Staged objects as Blobs in `keepsake-backup`'s `staged` table (see openStagingStore for why not OPFS). */
 export class IdbStagingStore implements StagingStore {
   readonly kind = 'indexeddb'
   constructor(private readonly db: BackupDB) {}

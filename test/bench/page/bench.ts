@@ -39,8 +39,6 @@ const bench = {
   /** Forgets every earlier backup on this profile: index, runs and staged objects. */
   async resetBackups() {
     await Dexie.delete(BACKUP_DB_NAME)
-    const root = await navigator.storage.getDirectory()
-    await root.removeEntry('keepsake-staging', { recursive: true }).catch(() => undefined)
   },
 
   /** The full pipeline, IndexedDB to staged ciphertext, with a drain that discards staged objects. */

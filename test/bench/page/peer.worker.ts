@@ -2,8 +2,8 @@ import { expose } from 'comlink'
 import { createBLAKE2b, createBLAKE3 } from 'hash-wasm'
 import sodium from 'libsodium-wrappers'
 import * as openpgp from 'openpgp'
-import { OpfsStagingStore } from '../../../src/backup/OpfsStagingStore'
-import type { ChunkIdHex } from '../../../src/db/BackupDB'
+import { IdbStagingStore } from '../../../src/backup/IdbStagingStore'
+import { BackupDB, type ChunkIdHex } from '../../../src/db/BackupDB'
 import { ChatDB } from '../../../src/db/ChatDB'
 
 export type PeerName = 'read' | 'stage' | 'openpgp' | 'libsodium' | 'blake2b' | 'blake3' | 'aes-gcm'
@@ -77,9 +77,9 @@ async function aesGcmOnly(): Promise<number> {
   return out
 }
 
-/** The staging store alone: every piece written as a staged object, removed 64 objects later. */
+/** The staging store alone (IndexedDB Blobs): every piece written as a staged object, removed 64 objects later. */
 async function stageOnly(): Promise<number> {
-  const store = await OpfsStagingStore.open()
+  const store = new IdbStagingStore(new BackupDB('keepsake-bench-stage'))
   const ids: ChunkIdHex[] = []
   let out = 0
   for await (const piece of pieces()) {

@@ -100,14 +100,17 @@ export class BackupDriver {
   /** Reads every staged object and reports which of `needles` (UTF-8 texts or byte slices) occur in any. */
   async searchStaged(needles: { texts: string[]; slices: number[][] }): Promise<StagingSearch> {
     return this.page.evaluate(async ({ texts, slices }) => {
-      const objects: Blob[] = []
-      const root = await navigator.storage.getDirectory()
-      try {
-        const dir = await root.getDirectoryHandle('keepsake-staging')
-        for await (const handle of (dir as unknown as { values(): AsyncIterable<FileSystemFileHandle> }).values()) objects.push(await handle.getFile())
-      } catch (e) {
-        if ((e as DOMException).name !== 'NotFoundError') throw e
-      }
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('keepsake-backup')
+        request.onsuccess = () => resolve(request.result)
+        request.onerror = () => reject(request.error)
+      })
+      const objects = await new Promise<Blob[]>((resolve, reject) => {
+        const request = db.transaction('staged').objectStore('staged').getAll()
+        request.onsuccess = () => resolve((request.result as { object: Blob }[]).map((row) => row.object))
+        request.onerror = () => reject(request.error)
+      })
+      db.close()
       const patterns = [...texts.map((t) => ({ label: t, bytes: new TextEncoder().encode(t) })), ...slices.map((s, i) => ({ label: `attachment slice ${i}`, bytes: new Uint8Array(s) }))]
       const found = new Set<string>()
       let bytes = 0
