@@ -140,6 +140,46 @@ function expectNothingHalfShown(shown: ChatsFingerprint, original: ChatsFingerpr
   expect(originalMessages.size).toBeGreaterThan(0)
 }
 
+test.describe('restoring onto a device that already has chats', () => {
+  test('asks first, and keeps the chats written on this device', async ({ page, authenticator, device }) => {
+    await authenticator.add({ hasPrf: true })
+    const account = new AccountDriver(page)
+    const restore = new RestoreDriver(page)
+    const app = new ChatApp(page)
+    const { original } = await test.step('Ada backs up her chats', () => deviceWithBackup(page))
+
+    await test.step('on a new device she writes a chat before restoring', async () => {
+      await device.wipe()
+      await app.open()
+      await app.newChat('Notes to self')
+      await app.send('Buy film for the camera')
+      await account.open()
+      await account.signIn()
+    })
+
+    const dialog = page.getByRole('dialog', { name: 'This device already has chats' })
+    await test.step('choosing a backup asks first; Cancel restores nothing', async () => {
+      await restore.restoreLatest()
+      await expect(dialog).toContainText('This device has 1 chat.')
+      await dialog.getByRole('button', { name: 'Cancel' }).click()
+      await expect(dialog).toBeHidden()
+      await expect(restore.progress).toHaveCount(0)
+      expect((await chatsFingerprint(page)).conversations).toHaveLength(1)
+    })
+
+    await test.step('"Restore and keep both" adds the backup and keeps her new chat', async () => {
+      await restore.backups.first().getByRole('button', { name: 'Restore' }).click()
+      await dialog.getByRole('button', { name: 'Restore and keep both' }).click()
+      await restore.waitUntilComplete()
+      const merged = await chatsFingerprint(page)
+      const local = merged.conversations.filter((c) => c.name === 'Notes to self')
+      expect(local).toHaveLength(1)
+      expect(merged.messages.filter((m) => m.conversationId === local[0]!.id).map((m) => m.text)).toEqual(['Buy film for the camera'])
+      expect({ ...merged, conversations: merged.conversations.filter((c) => c !== local[0]), messages: merged.messages.filter((m) => m.conversationId !== local[0]!.id) }).toEqual(original)
+    })
+  })
+})
+
 test.describe('a damaged backup', () => {
   test('a flipped byte, a deleted chunk or two swapped chunks each stop the restore with its named error, and nothing is shown as complete', async ({ page, authenticator, device, server }) => {
     test.setTimeout(240_000)
