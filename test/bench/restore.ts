@@ -18,7 +18,7 @@ import { BackupDriver } from '../e2e/drivers/backup'
 import { chatsFingerprint, RestoreDriver } from '../e2e/drivers/restore'
 import { KeepsakeServer } from '../e2e/drivers/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures'
-import { RssSampler } from './procMemory'
+import { findChromium, rss, RssSampler } from './procMemory'
 
 const MiB = 1024 * 1024
 const BYTES = Number(process.env.BENCH_BYTES ?? 1024 * MiB)
@@ -50,6 +50,20 @@ async function backUp(page: Page): Promise<number> {
   return snapshot!.chunkCount
 }
 
+/** Peak summed RSS of the processes `pids()` names, sampled every 100 ms until `stop()`. */
+function samplePeak(pids: () => number[]): { stop(): number } {
+  let peak = 0
+  let n = 0
+  const sample = () => {
+    const now = pids().map((pid) => rss(pid))
+    peak = Math.max(peak, now.reduce((sum, bytes) => sum + bytes, 0))
+    if (process.env.BENCH_VERBOSE && n++ % 10 === 0) console.log(`device B renderers (MB): ${now.map((b) => Math.round(b / 1e6)).join(' ')}`)
+  }
+  sample()
+  const timer = setInterval(sample, 100)
+  return { stop: () => (clearInterval(timer), peak) }
+}
+
 async function main() {
   await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } })
   const server = await KeepsakeServer.launch({ staticDir: dist, env: { LOG_LEVEL: 'warn' } })
@@ -72,18 +86,29 @@ async function main() {
     const chunks = await timed('back up and upload', () => backUp(page))
     const original = await timed('fingerprint (device A)', () => chatsFingerprint(page))
 
+    const deviceA = new Set(findChromium(profileDir)?.renderers ?? [])
     await new Device(context, page).wipe()
+    // Through another site (127.0.0.1 is not localhost), so device B gets a renderer process of its
+    // own instead of the one that made the sample data and the backup.
+    await page.goto(`http://127.0.0.1:${server.port}/healthz`)
     await account.open()
     await account.signIn()
     const restore = new RestoreDriver(page)
     await restore.showBackups()
+    // The renderer before the restore (the page idle, signed in), to tell the restore's memory from the page's.
+    const idle = new RssSampler(profileDir)
+    idle.start()
+    await new Promise((r) => setTimeout(r, 2000))
+    results.idle = idle.stop()
     const sampler = new RssSampler(profileDir)
     sampler.start()
+    // Device A's renderer can outlive the switch (back/forward cache): device B's are the others.
+    const deviceB = samplePeak(() => (findChromium(profileDir)?.renderers ?? []).filter((pid) => !deviceA.has(pid)))
     const started = performance.now()
     await restore.backups.first().getByRole('button', { name: 'Restore' }).click()
     await expect(restore.status).toHaveText('Restore complete', LONG)
     const seconds = (performance.now() - started) / 1000
-    const memory = sampler.stop()
+    const memory = { ...sampler.stop(), peakDeviceBRendererMB: Math.round(deviceB.stop() / 1e6) }
     const job = await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const request = indexedDB.open('keepsake-restore')
