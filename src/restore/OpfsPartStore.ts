@@ -1,7 +1,14 @@
 import type { RestoreDB } from '../db/RestoreDB'
+import { AppError } from '../errors'
 import { partKey, type PartStore, type PartStream } from './PartStore'
 
 const DIRECTORY = 'keepsake-restore'
+/**
+ * Longest wait for a file's sync access handle. Chromium here has left `createSyncAccessHandle()`
+ * pending for good under heavy OPFS use (docs/BENCHMARKS.md, backup engine): a restore that waited
+ * forever would look stuck, so it stops as `interrupted` and resumes with fresh handles instead.
+ */
+const OPEN_TIMEOUT_MS = 30_000
 
 /** Sync access handles exist in dedicated workers only; TypeScript's DOM library leaves them out. */
 interface SyncAccessHandle {
@@ -36,7 +43,7 @@ export class OpfsPartStore implements PartStore {
     let opening = this.handles.get(name)
     if (!opening) {
       // One sync handle per file at a time: parts of one attachment arriving together share it.
-      opening = this.directory.getFileHandle(name, { create: true }).then((file) => (file as SyncCapableHandle).createSyncAccessHandle())
+      opening = withTimeout(this.directory.getFileHandle(name, { create: true }).then((file) => (file as SyncCapableHandle).createSyncAccessHandle()), name)
       this.handles.set(name, opening)
       opening.catch(() => this.handles.delete(name))
     }
@@ -82,4 +89,12 @@ export class OpfsPartStore implements PartStore {
       if ((e as { name?: string }).name !== 'NotFoundError') throw e
     }
   }
+}
+
+function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('interrupted', `the file storage did not open ${name} within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

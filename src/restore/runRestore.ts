@@ -34,8 +34,8 @@ export interface RestoreSummary {
 }
 
 export const DEFAULT_RESTORE_CAPACITY = 96 * 1024 * 1024
-/** Failures that pass (the connection, the session, the server, the disk): the restore pauses and resumes. */
-const PAUSING: readonly ErrorCode[] = ['offline', 'signed-out', 'server-rejected', 'quota-exceeded']
+/** Failures that pass (the connection, the session, the server, the disk, a stalled file): the restore pauses and resumes. */
+const PAUSING: readonly ErrorCode[] = ['offline', 'signed-out', 'server-rejected', 'quota-exceeded', 'interrupted']
 const PROGRESS_INTERVAL_MS = 250
 
 /** Starts a restore of `snapshotId` from its opened manifest: forgets any earlier one's staged pages and parts. */

@@ -18,7 +18,10 @@ export type RestoreStep =
   | { step: 'restoring' }
 
 /** Failures that pass: the restore resumes by itself once they do. */
-const RESUMABLE: readonly ErrorCode[] = ['offline', 'server-rejected']
+const RESUMABLE: readonly ErrorCode[] = ['offline', 'server-rejected', 'interrupted']
+/** A restore stopped by a stalled file (`interrupted`) starts again with fresh workers this soon, a few times. */
+const RESTART_AFTER_MS = 2000
+const RESTARTS = 3
 
 /**
  * "Restore from backup" for the UI (DESIGN §6): lists the account's snapshots, asks before adding a
@@ -50,6 +53,7 @@ export function createRestore() {
       await work(await masterKey())
     } catch (e) {
       caught(e)
+      if (e instanceof AppError && e.code === 'interrupted') void restartIfInterrupted()
     } finally {
       running = false
       setStep({ step: 'idle' })
@@ -87,6 +91,14 @@ export function createRestore() {
   }
 
   const resume = () => run((key) => resumeRestore(key))
+
+  let restarts = 0
+  const restartIfInterrupted = async () => {
+    const row = await restoreDatabase().job.get('current')
+    if (row?.state !== 'paused' || row.error !== 'interrupted' || restarts >= RESTARTS) return
+    restarts++
+    setTimeout(() => void resume(), RESTART_AFTER_MS)
+  }
 
   // A restore the last page left running (reload, closed tab) continues as soon as the key is here.
   let resumedOnStart = false

@@ -31,6 +31,8 @@ export function restoreErrorMessage(code: ErrorCode, part: string | null | undef
       return 'Paused: you are signed out. Sign in with your passkey or unlock with your recovery key, then resume.'
     case 'server-rejected':
       return 'Paused: the server did not answer. The restore continues when it does, or choose Resume.'
+    case 'interrupted':
+      return 'Paused: this device’s storage stopped answering for a moment. The restore continues by itself; nothing restored so far is lost.'
     case 'quota-exceeded':
       return 'Paused: this device is out of storage space. Free up space, then resume: nothing restored so far is lost.'
     default:

@@ -95,4 +95,15 @@ describe('a damaged backup on the server', () => {
     await expect(device.run()).rejects.toMatchObject({ code: 'offline' })
     expect(await device.db.job.get('current')).toMatchObject({ state: 'paused', error: 'offline' })
   })
+
+  it('a part store that stops answering pauses the restore as interrupted (it resumes with fresh workers), keeping what was written', async () => {
+    const { device } = await backedUp()
+    device.parts.write = async () => {
+      throw new AppError('interrupted', 'the file storage did not open a0.1.blob within 30 s')
+    }
+    await expect(device.run()).rejects.toMatchObject({ code: 'interrupted' })
+    expect(await device.db.job.get('current')).toMatchObject({ state: 'paused', error: 'interrupted' })
+    expect(await device.chats.conversations.count()).toBe(2)
+    expect(await device.chats.attachments.get('att-file' as never)).toBeUndefined()
+  })
 })
