@@ -59,7 +59,7 @@ async function deviceWithBackup(page: Page, videoBytes = VIDEO_BYTES): Promise<{
 }
 
 test.describe('restoring on another device', () => {
-  test('after a passkey sign-in, every chat, message and attachment comes back identical, and works offline', async ({ page, authenticator, device, network }) => {
+  test('after a passkey sign-in, every chat, message and attachment comes back identical, and works offline', async ({ page, authenticator, device, network, server }) => {
     await authenticator.add({ hasPrf: true })
     const account = new AccountDriver(page)
     const restore = new RestoreDriver(page)
@@ -89,6 +89,18 @@ test.describe('restoring on another device', () => {
 
     await test.step('every conversation, message and attachment is identical (attachment bytes by SHA-256)', async () => {
       expect(await chatsFingerprint(page)).toEqual(original)
+    })
+
+    await test.step('the phone backs up too, continuing from the restored backup: nothing is uploaded again', async () => {
+      const backup = new BackupDriver(page)
+      const chunkUploads = () => server.logs.split('\n').filter((line) => line.includes('"method":"PUT"') && line.includes('"path":"/api/chunks/')).length
+      const uploadedBefore = chunkUploads()
+      expect(uploadedBefore, 'device A uploaded its chunks').toBeGreaterThan(5)
+      await backup.backUpNow()
+      await backup.waitUntilBackedUp()
+      const [phone, laptop] = await backup.serverSnapshots()
+      expect(phone!.chunkCount).toBe(laptop!.chunkCount)
+      expect(chunkUploads()).toBe(uploadedBefore)
     })
 
     await test.step('the restored chats work offline', async () => {
