@@ -71,7 +71,9 @@ export function fetchTransport(base = ''): UploadTransport {
       const sha256 = await crypto.subtle.digest('SHA-256', object)
       const response = await send('PUT', `/api/chunks/${id}`, {
         headers: { 'content-type': 'application/octet-stream', 'content-digest': serializeDictionary({ 'sha-256': sha256 }) },
-        body: object,
+        // The very bytes hashed, as a Blob: Chromium sends a Blob body 6–8× faster than the same
+        // bytes as an ArrayBuffer view (measured, docs/BENCHMARKS.md).
+        body: new Blob([object]),
       }, signal)
       // The answer is tiny; reading it lets the connection be reused.
       await response.arrayBuffer().catch(() => undefined)

@@ -65,17 +65,35 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
     ready.push(...claimed.filter((row) => missing.has(row.id)))
   }
 
+  // Reading the next objects and claiming the next batch overlap the uploads in flight, so a worker
+  // that finishes one upload starts the next at once.
+  const reads = new Map<ChunkIdHex, Promise<Uint8Array<ArrayBuffer> | null>>()
+  const readAhead = () => {
+    for (const row of ready.slice(0, ctx.concurrency)) if (!reads.has(row.id)) reads.set(row.id, queue.readObject(row))
+  }
+  const refillSoon = () => {
+    if (!exhausted && stop === null && ready.length <= ctx.concurrency) refilling ??= refill().finally(() => (refilling = null))
+    return refilling
+  }
   const take = async (): Promise<OutboxChunk | null> => {
     while (stop === null) {
-      if (ready.length > 0) return ready.shift()!
-      if (exhausted) return null
-      await (refilling ??= refill().finally(() => (refilling = null)))
+      const claimed = refillSoon()
+      if (ready.length > 0) {
+        const row = ready.shift()!
+        readAhead()
+        return row
+      }
+      if (exhausted && !claimed) return null
+      await claimed
+      readAhead()
     }
     return null
   }
 
+  const settling = new Set<Promise<void>>()
   const upload = async (row: OutboxChunk) => {
-    const object = await queue.readObject(row)
+    const object = await (reads.get(row.id) ?? queue.readObject(row))
+    reads.delete(row.id)
     // Torn or gone (a crash while it was written): never sent damaged; the next run seals it again.
     if (!object) return queue.forget([row.id])
     try {
@@ -87,8 +105,12 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
       stop ??= verdict
       return
     }
-    await queue.confirm([row.id])
-    await status.confirmed(row.storedSize, true)
+    // Recorded while the next upload starts; the pass ends only once every record is written.
+    const settled: Promise<void> = queue
+      .confirm([row.id])
+      .then(() => status.confirmed(row.storedSize, true))
+      .finally(() => settling.delete(settled))
+    settling.add(settled)
   }
 
   try {
@@ -100,6 +122,9 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
   } finally {
     ctx.signal?.removeEventListener('abort', abort)
     offConnectivity()
+    await (refilling as Promise<void> | null)?.catch(() => undefined)
+    await Promise.all([...settling])
+    await Promise.allSettled(reads.values())
     await queue.release(ready.map((row) => row.id))
   }
   return stop

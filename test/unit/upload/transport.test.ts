@@ -35,7 +35,7 @@ describe('fetchTransport', () => {
     expect([url, init.method, init.credentials]).toEqual([`/api/chunks/${id}`, 'PUT', 'same-origin'])
     const digest = createHash('sha256').update(object).digest('base64')
     expect((init.headers as Record<string, string>)['content-digest']).toBe(`sha-256=:${digest}:`)
-    expect(init.body).toBe(object)
+    expect(new Uint8Array(await (init.body as Blob).arrayBuffer())).toEqual(object)
     answer(200, { stored: false })
     expect(await fetchTransport().putChunk(id, object)).toBe('exists')
   })
