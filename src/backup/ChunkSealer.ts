@@ -61,10 +61,15 @@ export class ChunkSealer {
       // claim was lost, and random 96-bit nonces stay safe far beyond any account's chunk count.
       const nonce = crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE))
       const sealed = await sealChunk(contents[i]!, idBytes[i]!, nonce, keys)
-      const body = new Uint8Array(sealed.body)
-      await store.write(id, [sealed.header, body])
+      // The object's SHA-256 for the upload's Content-Digest (docs/API.md), taken here in a sealing
+      // worker so the uploader can send the staged file as it is, without reading it into memory.
+      const object = new Uint8Array(sealed.header.length + sealed.body.byteLength)
+      object.set(sealed.header)
+      object.set(new Uint8Array(sealed.body), sealed.header.length)
+      await store.write(id, [object])
       row.state = 'staged'
-      row.tag = toHex(body.subarray(body.length - BACKUP_TAG_SIZE))
+      row.tag = toHex(object.subarray(object.length - BACKUP_TAG_SIZE))
+      row.sha256 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', object)))
       staged.push(row)
     }
     await db.chunks.bulkPut(staged)

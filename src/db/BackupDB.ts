@@ -28,6 +28,8 @@ export interface OutboxChunk {
   nextAttemptAt: number
   /** Hex of the object's last 16 bytes (its GCM tag): lets the uploader notice a torn staged file. */
   tag: string
+  /** Hex of the staged object's SHA-256 (its upload's Content-Digest); absent on rows staged before it was kept. */
+  sha256?: string
 }
 
 export type RunState = 'running' | 'staged' | 'failed'

@@ -3,7 +3,15 @@ import type { BackupDB, ChunkIdHex, OutboxChunk, SnapshotCommit, SnapshotId } fr
 import { releaseStaged } from '../backup/StagingWindow'
 import type { StagingStore } from '../backup/StagingStore'
 import { BACKUP_TAG_SIZE } from '../format/constants'
-import { toHex } from '../format/hex'
+import { fromHex, toHex } from '../format/hex'
+
+/** A staged object ready to send: its bytes (a file or a Blob) and their SHA-256. */
+export interface StagedUpload {
+  body: Blob
+  sha256: Uint8Array
+}
+
+const SHA256_SIZE = 32
 
 /** Whether a commit can be sent: every chunk `done`; some still to upload; or some forgotten (a new run must seal them). */
 export type Readiness = 'ready' | 'pending' | 'stale'
@@ -74,15 +82,19 @@ export class UploadQueue {
   }
 
   /**
-   * A claimed chunk's staged object, checked against its row (length and GCM tag): null when it is
-   * missing or torn (a crash while OPFS had not written it all), so it is never sent damaged.
+   * A claimed chunk's staged object and its SHA-256, checked against its row (length and GCM tag):
+   * null when it is missing or torn (a crash while OPFS had not written it all), so it is never sent
+   * damaged. The staged file itself is the body when the sealer recorded its digest; rows from
+   * before that are read and hashed here.
    */
-  async readObject(row: OutboxChunk): Promise<Uint8Array<ArrayBuffer> | null> {
+  async readObject(row: OutboxChunk): Promise<StagedUpload | null> {
     const object = await this.store.read(row.id)
-    if (!object || object.size !== row.storedSize) return null
+    if (!object || object.size !== row.storedSize || object.size < BACKUP_TAG_SIZE) return null
+    if (row.tag && toHex(new Uint8Array(await object.slice(object.size - BACKUP_TAG_SIZE).arrayBuffer())) !== row.tag) return null
+    const sha256 = row.sha256 ? fromHex(row.sha256, SHA256_SIZE) : null
+    if (sha256) return { body: object, sha256 }
     const bytes = new Uint8Array(await object.arrayBuffer())
-    if (row.tag && toHex(bytes.subarray(bytes.length - BACKUP_TAG_SIZE)) !== row.tag) return null
-    return bytes
+    return { body: new Blob([bytes]), sha256: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) }
   }
 
   /** The person asked to back up now: everything backing off is due at once. */

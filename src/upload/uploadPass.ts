@@ -1,8 +1,9 @@
 import type { ChunkIdHex, OutboxChunk } from '../db/BackupDB'
+import { isAppError } from '../errors'
 import type { Connectivity } from './connectivity'
 import type { DrainStatus } from './DrainStatus'
 import { judgeFailure, type Verdict } from './judgeFailure'
-import type { UploadQueue } from './queue'
+import type { StagedUpload, UploadQueue } from './queue'
 import type { UploadTransport } from './transport'
 
 export interface PassContext {
@@ -67,7 +68,7 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
 
   // Reading the next objects and claiming the next batch overlap the uploads in flight, so a worker
   // that finishes one upload starts the next at once.
-  const reads = new Map<ChunkIdHex, Promise<Uint8Array<ArrayBuffer> | null>>()
+  const reads = new Map<ChunkIdHex, Promise<StagedUpload | null>>()
   const readAhead = () => {
     for (const row of ready.slice(0, ctx.concurrency)) if (!reads.has(row.id)) reads.set(row.id, queue.readObject(row))
   }
@@ -97,8 +98,10 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
     // Torn or gone (a crash while it was written): never sent damaged; the next run seals it again.
     if (!object) return queue.forget([row.id])
     try {
-      await transport.putChunk(row.id, object, ctx.requestSignal(pass.signal))
+      await transport.putChunk(row.id, object.body, object.sha256, ctx.requestSignal(pass.signal))
     } catch (e) {
+      // The file no longer matches the digest taken when it was sealed: damaged, never sent as it is.
+      if (isAppError(e) && e.details.serverCode === 'digest-mismatch') return queue.forget([row.id])
       const verdict = judge(e, Math.max(row.attempts, ctx.failures) + 1)
       if (verdict.kind === 'retry') await queue.retryLater([row.id], verdict.at)
       else await queue.release([row.id])

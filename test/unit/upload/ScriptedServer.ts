@@ -59,16 +59,19 @@ export class ScriptedServer implements UploadTransport {
     return ids.filter((id) => !this.chunks.has(id))
   }
 
-  async putChunk(id: ChunkIdHex, object: Uint8Array<ArrayBuffer>, signal?: AbortSignal): Promise<'created' | 'exists'> {
+  async putChunk(id: ChunkIdHex, body: Blob, sha256: Uint8Array, signal?: AbortSignal): Promise<'created' | 'exists'> {
     this.inFlight++
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
     try {
       this.onPut?.(id)
-      await this.enter({ kind: 'put', id, bytes: object.length }, signal)
+      await this.enter({ kind: 'put', id, bytes: body.size }, signal)
       if (this.putDelayMs) await new Promise((resolve) => setTimeout(resolve, this.putDelayMs))
       if (signal?.aborted) throw signal.reason
+      // As the real server: the body must match the digest announced, or nothing is stored.
+      const digest = createHash('sha256').update(new Uint8Array(await body.arrayBuffer())).digest()
+      if (!digest.equals(Buffer.from(sha256))) throw new AppError('server-rejected', 'answered 400 digest-mismatch', { details: { status: 400, serverCode: 'digest-mismatch', retryable: 0 } })
       if (this.chunks.has(id)) return 'exists'
-      this.chunks.set(id, createHash('sha256').update(object).digest('hex'))
+      this.chunks.set(id, digest.toString('hex'))
       return 'created'
     } finally {
       this.inFlight--

@@ -26,7 +26,7 @@ describe('draining the outbox', () => {
     const h = await UploadHarness.create()
     const summary = await h.backup.backUp()
     const [victim] = await h.rows('staged')
-    h.server.fail((call) => (call.kind === 'put' && call.id === victim!.id ? failures.status(400, 'digest-mismatch') : undefined))
+    h.server.fail((call) => (call.kind === 'put' && call.id === victim!.id ? failures.status(413, 'chunk-too-large') : undefined))
 
     expect(await h.drain()).toEqual({ state: 'failed', code: 'server-rejected' })
     expect(h.server.calls.some((c) => c.kind === 'commit')).toBe(false)
@@ -159,6 +159,20 @@ describe('draining the outbox', () => {
     await h.backup.store.write(torn!.id, [new Uint8Array(await object.slice(0, 100).arrayBuffer())])
     expect(await h.drain()).toEqual({ state: 'drained' })
     expect(h.server.puts).not.toContain(torn!.id)
+    expect((await h.db.commits.get(summary.snapshotId))!.state).toBe('stale')
+  })
+
+  it('a staged object changed since it was sealed fails its digest at the server: forgotten, never stored', async () => {
+    const h = await UploadHarness.create(2, 100_000)
+    const summary = await h.backup.backUp()
+    const [damaged] = await h.rows('staged')
+    const bytes = new Uint8Array(await (await h.backup.store.read(damaged!.id))!.arrayBuffer())
+    bytes[Math.floor(bytes.length / 2)]! ^= 0x10 // length and tag intact: only the digest can tell
+    await h.backup.store.write(damaged!.id, [bytes])
+    expect(await h.drain()).toEqual({ state: 'drained' })
+    expect(h.server.puts).toContain(damaged!.id)
+    expect(h.server.chunks.has(damaged!.id)).toBe(false)
+    expect(await h.db.chunks.get(damaged!.id)).toBeUndefined()
     expect((await h.db.commits.get(summary.snapshotId))!.state).toBe('stale')
   })
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import type { ChunkIdHex } from '../../../src/db/BackupDB'
 import { UploadHarness } from './UploadHarness'
@@ -53,7 +54,15 @@ describe('the upload outbox', () => {
     const h = await UploadHarness.create()
     await h.backup.backUp()
     const [whole, cut, flipped, gone] = await h.queue.claim(0, 4)
-    expect((await h.queue.readObject(whole!))!.length).toBe(whole!.storedSize)
+    const upload = (await h.queue.readObject(whole!))!
+    expect(upload.body.size).toBe(whole!.storedSize)
+    // The sealer recorded the object's SHA-256: the staged file is sent as it is, under that digest.
+    const wholeBytes = new Uint8Array(await upload.body.arrayBuffer())
+    expect(Buffer.from(upload.sha256).toString('hex')).toBe(createHash('sha256').update(wholeBytes).digest('hex'))
+    expect(whole!.sha256).toBe(createHash('sha256').update(wholeBytes).digest('hex'))
+    // A row staged before digests were kept: read and hashed on the way out.
+    const { sha256: _recorded, ...older } = whole!
+    expect(Buffer.from((await h.queue.readObject(older))!.sha256)).toEqual(createHash('sha256').update(wholeBytes).digest())
 
     const cutObject = (await h.backup.store.read(cut!.id))!
     await h.backup.store.write(cut!.id, [new Uint8Array(await cutObject.slice(0, cutObject.size - 1).arrayBuffer())])

@@ -29,15 +29,15 @@ afterEach(() => {
 describe('fetchTransport', () => {
   it('PUTs the bytes with their SHA-256 as Content-Digest (RFC 9530) and reads 201 / 200', async () => {
     const object = new Uint8Array([1, 2, 3, 4, 5])
+    const sha256 = createHash('sha256').update(object).digest()
     answer(201, { stored: true })
-    expect(await fetchTransport().putChunk(id, object)).toBe('created')
+    expect(await fetchTransport().putChunk(id, new Blob([object]), sha256)).toBe('created')
     const { url, init } = requests[0]!
     expect([url, init.method, init.credentials]).toEqual([`/api/chunks/${id}`, 'PUT', 'same-origin'])
-    const digest = createHash('sha256').update(object).digest('base64')
-    expect((init.headers as Record<string, string>)['content-digest']).toBe(`sha-256=:${digest}:`)
+    expect((init.headers as Record<string, string>)['content-digest']).toBe(`sha-256=:${sha256.toString('base64')}:`)
     expect(new Uint8Array(await (init.body as Blob).arrayBuffer())).toEqual(object)
     answer(200, { stored: false })
-    expect(await fetchTransport().putChunk(id, object)).toBe('exists')
+    expect(await fetchTransport().putChunk(id, new Blob([object]), sha256)).toBe('exists')
   })
 
   it('asks which ids are missing and accepts only ids it asked about', async () => {
@@ -73,7 +73,7 @@ describe('fetchTransport', () => {
   ]
   it.each(table)('a PUT answered %i %s → %s, retryable %s', async (status, serverCode, headers, code, retryable) => {
     answer(status, { error: { code: serverCode, message: 'no', ...(serverCode === 'quota-exceeded' ? { usedBytes: 10, quotaBytes: 12 } : {}) } }, headers)
-    const e = await failureOf(fetchTransport().putChunk(id, new Uint8Array([1])))
+    const e = await failureOf(fetchTransport().putChunk(id, new Blob([new Uint8Array([1])]), new Uint8Array(32)))
     expect([e.code, isRetryable(e), e.details.status, e.details.serverCode]).toEqual([code, retryable, status, serverCode])
     if (headers['retry-after']) expect(e.details.retryAfterMs).toBe(Number(headers['retry-after']) * 1000)
     if (serverCode === 'quota-exceeded') expect([e.details.usedBytes, e.details.quotaBytes]).toEqual([10, 12])
@@ -87,7 +87,7 @@ describe('fetchTransport', () => {
     expect([offline.code, isRetryable(offline)]).toEqual(['offline', true])
     const controller = new AbortController()
     controller.abort(new DOMException('paused', 'AbortError'))
-    const aborted = await fetchTransport().putChunk(id, new Uint8Array([1]), controller.signal).catch((e: unknown) => e)
+    const aborted = await fetchTransport().putChunk(id, new Blob([new Uint8Array([1])]), new Uint8Array(32), controller.signal).catch((e: unknown) => e)
     expect((aborted as DOMException).name).toBe('AbortError')
   })
 })
