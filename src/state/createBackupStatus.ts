@@ -1,6 +1,7 @@
+import Dexie from 'dexie'
+import { createSignal, onCleanup, type Accessor } from 'solid-js'
 import { backupDatabase } from '../backup/backupDatabase'
 import type { BackupDB, BackupRun, UploadStatus } from '../db/BackupDB'
-import { createLiveQuery } from './createLiveQuery'
 import { outboxWork, type OutboxWork } from './createUploadQueue'
 
 /** The chunks the current backup sealed (every run since the last committed one) and how many the server has. */
@@ -48,7 +49,48 @@ export async function readBackupFacts(db: BackupDB): Promise<BackupFacts> {
   }
 }
 
-/** The backup's stored state, live: re-read whenever a run, a chunk, a commit or the upload status changes anywhere. */
-export function createBackupStatus() {
-  return createLiveQuery(() => readBackupFacts(backupDatabase()))
+/** Re-reads at most this often (ms): a backup changes its rows hundreds of times a second. */
+const REFRESH_MS = 300
+const BACKUP_PARTS = 'idb://keepsake-backup/'
+
+/**
+ * The backup's stored state, live: re-read after any change to `keepsake-backup` in this tab,
+ * another tab or a worker (Dexie's `storagemutated`), at most every REFRESH_MS, so the section's
+ * reads never compete with the backup for the main thread and the database.
+ */
+export function createBackupStatus(): Accessor<BackupFacts | undefined> {
+  const db = backupDatabase()
+  const [facts, setFacts] = createSignal<BackupFacts>()
+  let timer: ReturnType<typeof setTimeout> | undefined
+  let last = 0
+  let again = false
+  let reading = false
+  const refresh = async () => {
+    timer = undefined
+    if (reading) return void (again = true)
+    reading = true
+    last = Date.now()
+    try {
+      setFacts(await readBackupFacts(db))
+    } catch (e) {
+      console.warn('Keepsake: reading the backup status failed', e)
+    } finally {
+      reading = false
+      if (again) schedule()
+      again = false
+    }
+  }
+  const schedule = () => {
+    timer ??= setTimeout(() => void refresh(), Math.max(0, last + REFRESH_MS - Date.now()))
+  }
+  const onMutated = (parts: Record<string, unknown>) => {
+    if (Object.keys(parts).some((part) => part.startsWith(BACKUP_PARTS))) schedule()
+  }
+  Dexie.on.storagemutated.subscribe(onMutated)
+  void refresh()
+  onCleanup(() => {
+    Dexie.on.storagemutated.unsubscribe(onMutated)
+    clearTimeout(timer)
+  })
+  return facts
 }

@@ -24,7 +24,7 @@ function facts(changes: Partial<BackupFacts> = {}): BackupFacts {
   return {
     run: run(), upload: upload(), lastBackup: null,
     current: { chunksTotal: 12, chunksDone: 3, bytesTotal: 40 * MB, bytesDone: 10 * MB },
-    work: { chunks: 9, bytes: 30 * MB, commits: 1 }, ...changes,
+    work: { chunks: 9, commits: 1 }, ...changes,
   }
 }
 
@@ -47,7 +47,7 @@ describe('the Backup section’s status line and progress bar', () => {
   })
 
   it('before anything is staged, says it is reading and encrypting', () => {
-    const reading = facts({ run: run({ state: 'running', bytesTotal: 100 * MB, bytesDone: 30 * MB, stagedBytes: 0 }), upload: null, current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 }, work: { chunks: 0, bytes: 0, commits: 0 } })
+    const reading = facts({ run: run({ state: 'running', bytesTotal: 100 * MB, bytesDone: 30 * MB, stagedBytes: 0 }), upload: null, current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 }, work: { chunks: 0, commits: 0 } })
     const view = describeBackup(reading, idle)
     expect(view.text).toBe('Backing up… reading and encrypting your chats (30 MB of about 100 MB)')
     expect(view.progress?.percent).toBe(30)
@@ -79,7 +79,7 @@ describe('the Backup section’s status line and progress bar', () => {
   })
 
   it('done: Backed up, with the time and size of the last backup, and a full bar', () => {
-    const done = facts({ lastBackup: { at: now - 5_000, sizeBytes: 42 * MB }, work: { chunks: 0, bytes: 0, commits: 0 }, upload: upload({ phase: 'idle' }), current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 } })
+    const done = facts({ lastBackup: { at: now - 5_000, sizeBytes: 42 * MB }, work: { chunks: 0, commits: 0 }, upload: upload({ phase: 'idle' }), current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 } })
     const view = describeBackup(done, idle)
     expect(view.text).toMatch(/^Backed up .*2026.* · 42 MB$/)
     expect(view.progress?.percent).toBe(100)
@@ -87,9 +87,9 @@ describe('the Backup section’s status line and progress bar', () => {
   })
 
   it('never shows 100% while work is left, and nothing before the first backup', () => {
-    const almost = facts({ current: { chunksTotal: 12, chunksDone: 12, bytesTotal: 40 * MB, bytesDone: 40 * MB }, work: { chunks: 0, bytes: 0, commits: 1 } })
+    const almost = facts({ current: { chunksTotal: 12, chunksDone: 12, bytesTotal: 40 * MB, bytesDone: 40 * MB }, work: { chunks: 0, commits: 1 } })
     expect(describeBackup(almost, idle).progress?.percent).toBe(99)
-    const none = facts({ run: null, upload: null, current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 }, work: { chunks: 0, bytes: 0, commits: 0 } })
+    const none = facts({ run: null, upload: null, current: { chunksTotal: 0, chunksDone: 0, bytesTotal: 0, bytesDone: 0 }, work: { chunks: 0, commits: 0 } })
     expect(describeBackup(none, idle)).toMatchObject({ text: 'No backup yet.', progress: null, active: false })
     expect(describeBackup(none, { ...idle, job: { phase: 'needs-key' } }).text).toMatch(/needs an account with a passkey/)
   })
