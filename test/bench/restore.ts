@@ -6,7 +6,7 @@
  * writes .bench/restore-<bytes>.json. See docs/BENCHMARKS.md.
  */
 import { chromium, expect, type Page } from '@playwright/test'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -51,10 +51,12 @@ async function backUp(page: Page): Promise<number> {
 }
 
 /** Peak summed RSS of the processes `pids()` names, sampled every 100 ms until `stop()`. */
-function samplePeak(pids: () => number[]): { stop(): number } {
+function samplePeak(pids: () => number[], threads?: Map<string, number>): { stop(): number } {
   let peak = 0
   let n = 0
   const sample = () => {
+    // Threads end with their workers: keep each one's last CPU time seen.
+    if (threads) for (const [name, s] of threadTimes(pids())) threads.set(name, Math.max(threads.get(name) ?? 0, s))
     const now = pids().map((pid) => rss(pid))
     peak = Math.max(peak, now.reduce((sum, bytes) => sum + bytes, 0))
     if (process.env.BENCH_VERBOSE && n++ % 10 === 0) console.log(`device B renderers (MB): ${now.map((b) => Math.round(b / 1e6)).join(' ')}`)
@@ -62,6 +64,32 @@ function samplePeak(pids: () => number[]): { stop(): number } {
   sample()
   const timer = setInterval(sample, 100)
   return { stop: () => (clearInterval(timer), peak) }
+}
+
+/** CPU seconds per thread of these processes (`/proc/<pid>/task/<tid>`), by thread name. */
+function threadTimes(pids: number[]): Map<string, number> {
+  const times = new Map<string, number>()
+  for (const pid of pids) {
+    for (const tid of readdirSync(`/proc/${pid}/task`, { withFileTypes: false }) as string[]) {
+      try {
+        const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
+        const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
+        times.set(`${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100)
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+  }
+  return times
+}
+
+function threadCpu(seen: Map<string, number>, before: Map<string, number>): string {
+  return [...seen]
+    .map(([name, s]) => [name, s - (before.get(name) ?? 0)] as const)
+    .filter(([, s]) => s >= 0.2)
+    .sort((a, b) => b[1] - a[1])
+    .map(([name, s]) => `${name}:${s.toFixed(1)}`)
+    .join(' ')
 }
 
 async function main() {
@@ -103,11 +131,15 @@ async function main() {
     const sampler = new RssSampler(profileDir)
     sampler.start()
     // Device A's renderer can outlive the switch (back/forward cache): device B's are the others.
-    const deviceB = samplePeak(() => (findChromium(profileDir)?.renderers ?? []).filter((pid) => !deviceA.has(pid)))
+    const deviceBRenderers = () => (findChromium(profileDir)?.renderers ?? []).filter((pid) => !deviceA.has(pid))
+    const threadsBefore = threadTimes(deviceBRenderers())
+    const threadsSeen = new Map<string, number>()
+    const deviceB = samplePeak(deviceBRenderers, threadsSeen)
     const started = performance.now()
     await restore.backups.first().getByRole('button', { name: 'Restore' }).click()
     await expect(restore.status).toHaveText('Restore complete', LONG)
     const seconds = (performance.now() - started) / 1000
+    if (process.env.BENCH_VERBOSE) console.log(`device B renderer threads (CPU s): ${threadCpu(threadsSeen, threadsBefore)}`)
     const memory = { ...sampler.stop(), peakDeviceBRendererMB: Math.round(deviceB.stop() / 1e6) }
     const job = await page.evaluate(async () => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
