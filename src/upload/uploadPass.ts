@@ -91,7 +91,16 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
     return null
   }
 
-  const settling = new Set<Promise<void>>()
+  // Confirmations are written while the next uploads run, those that arrive meanwhile in one transaction.
+  const confirmed: OutboxChunk[] = []
+  let recording: Promise<void> | null = null
+  const record = async () => {
+    while (confirmed.length > 0) {
+      const batch = confirmed.splice(0)
+      await queue.confirm(batch.map((row) => row.id))
+      for (const row of batch) await status.confirmed(row.storedSize, true)
+    }
+  }
   const upload = async (row: OutboxChunk) => {
     const object = await (reads.get(row.id) ?? queue.readObject(row))
     reads.delete(row.id)
@@ -108,12 +117,14 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
       stop ??= verdict
       return
     }
-    // Recorded while the next upload starts; the pass ends only once every record is written.
-    const settled: Promise<void> = queue
-      .confirm([row.id])
-      .then(() => status.confirmed(row.storedSize, true))
-      .finally(() => settling.delete(settled))
-    settling.add(settled)
+    confirmed.push(row)
+    startRecording()
+  }
+  const startRecording = () => {
+    recording ??= record().finally(() => {
+      recording = null
+      if (confirmed.length > 0) startRecording()
+    })
   }
 
   try {
@@ -126,7 +137,8 @@ export async function uploadPass(ctx: PassContext): Promise<Verdict | null> {
     ctx.signal?.removeEventListener('abort', abort)
     offConnectivity()
     await (refilling as Promise<void> | null)?.catch(() => undefined)
-    await Promise.all([...settling])
+    // Every confirmation is written before the pass ends.
+    while (recording) await recording
     await Promise.allSettled(reads.values())
     await queue.release(ready.map((row) => row.id))
   }

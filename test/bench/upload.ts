@@ -59,8 +59,9 @@ async function openBenchPage(page: Page): Promise<void> {
   await page.waitForFunction(() => 'uploadBench' in window)
 }
 
-function bench<T>(page: Page, call: (b: UploadBench, arg: number) => Promise<T>, arg = 0): Promise<T> {
-  return page.evaluate(([source, a]) => (new Function('b', 'a', `return (${source})(b, a)`) as (b: unknown, a: number) => Promise<T>)((window as never as { uploadBench: UploadBench }).uploadBench, a), [call.toString(), arg] as const)
+/** Runs `call` in the benchmark page with its `uploadBench` and a JSON argument. */
+function bench<T, A>(page: Page, call: (b: UploadBench, arg: A) => Promise<T>, arg: A): Promise<T> {
+  return page.evaluate(([source, a]) => (new Function('b', 'a', `return (${source})(b, a)`) as (b: unknown, a: unknown) => Promise<T>)((window as never as { uploadBench: UploadBench }).uploadBench, a), [call.toString(), arg] as const)
 }
 
 async function main() {
@@ -83,15 +84,18 @@ async function main() {
     await signUp(page, first.url, 'Queue')
     await openBenchPage(page)
     const staged = await bench(page, (b, bytes) => b.stage(bytes), SIZE_MIB * MiB)
-    const drained = await bench(page, (b) => b.drain())
+    const drained = await bench(page, (b) => b.drain(), null)
     if (drained.outcome !== 'drained') throw new Error(`the drain ended ${drained.outcome}: ${JSON.stringify(drained.status)}`)
     const queueWindow = putWindow(first.logs)
     results.queue = { bytes: staged.storedBytes, chunks: staged.objects, puts: queueWindow.puts, ms: Math.round(drained.ms), MBps: MBps(staged.storedBytes, drained.ms), serverWindowMBps: MBps(staged.storedBytes, queueWindow.ms) }
     console.log('queue', JSON.stringify(results.queue))
 
-    const raw = await bench(page, (b, bytes) => b.rawPuts(bytes), SIZE_MIB * MiB)
-    results.fetch = { bytes: raw.objects * staged.storedBytes / staged.objects, chunks: raw.objects, ms: Math.round(raw.ms), MBps: MBps((raw.objects * staged.storedBytes) / staged.objects, raw.ms) }
-    console.log('fetch', JSON.stringify(results.fetch))
+    for (const from of ['opfs', 'memory'] as const) {
+      const raw = await bench(page, (b, [bytes, mode]) => b.rawPuts(bytes, mode), [SIZE_MIB * MiB, from] as const)
+      const rawBytes = (raw.objects * staged.storedBytes) / staged.objects
+      results[`fetch-${from}`] = { bytes: rawBytes, chunks: raw.objects, ms: Math.round(raw.ms), MBps: MBps(rawBytes, raw.ms) }
+      console.log(`fetch-${from}`, JSON.stringify(results[`fetch-${from}`]))
+    }
 
     // 2. curl, the same objects as the server stored them, to a fresh server and account.
     const files: { id: string; path: string; digest: string; size: number }[] = []
@@ -160,7 +164,7 @@ async function main() {
   if (process.exitCode) return
   mkdirSync(join(root, '.bench'), { recursive: true })
   writeFileSync(join(root, '.bench/upload-results.json'), JSON.stringify(results, null, 2))
-  console.table({ queue: results.queue, fetch: results.fetch, curl: results.curl, app: results.app })
+  console.table({ queue: results.queue, 'fetch-opfs': results['fetch-opfs'], 'fetch-memory': results['fetch-memory'], curl: results.curl, app: results.app })
   console.log(`queue / curl: ${results.queueOverCurl}`)
 }
 

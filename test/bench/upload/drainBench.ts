@@ -10,8 +10,9 @@ import { fetchTransport } from '../../../src/upload/transport'
 
 /**
  * The upload queue alone, in a page of the app's origin (so the app's session cookie applies): a
- * backup's worth of staged objects of the size the engine makes from attachments, then one drain
- * through the real queue, transport, Dexie outbox and OPFS staging area.
+ * backup's worth of staged objects of the size the engine makes from attachments, with their rows
+ * as the sealing workers write them, then one drain through the real queue, transport, Dexie outbox
+ * and OPFS staging area.
  */
 const bench = {
   /** Stages `bytes` of random objects (ATTACHMENT_PART_SIZE parts, as sealed) with their outbox rows and a commit. */
@@ -26,7 +27,9 @@ const bench = {
       for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(object.subarray(at, Math.min(size, at + 65_536)))
       const id = toHex(crypto.getRandomValues(new Uint8Array(32))) as ChunkIdHex
       await store.write(id, [object])
-      rows.push({ id, length: ATTACHMENT_PART_SIZE, storedSize: size, state: 'staged', runId, attempts: 0, nextAttemptAt: 0, tag: toHex(object.subarray(size - BACKUP_TAG_SIZE)) })
+      // As the sealing workers record it (ChunkSealer): the digest the upload announces.
+      const sha256 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', object)))
+      rows.push({ id, length: ATTACHMENT_PART_SIZE, storedSize: size, state: 'staged', runId, attempts: 0, nextAttemptAt: 0, tag: toHex(object.subarray(size - BACKUP_TAG_SIZE)), sha256 })
     }
     const storedBytes = rows.length * size
     await db.transaction('rw', db.chunks, db.runs, db.commits, async () => {
@@ -43,28 +46,39 @@ const bench = {
 
   /**
    * The browser's own ceiling: `bytes` of objects of the same size PUT with fetch, PARALLEL at a time,
-   * digests computed beforehand and bodies as Blobs; no queue, no database, no staging area.
+   * digests computed beforehand; no queue, no database. `from: 'memory'` sends in-memory Blobs,
+   * `'opfs'` the files of a directory in the origin private file system (as the queue sends staged objects).
    */
-  async rawPuts(bytes: number): Promise<{ ms: number; objects: number }> {
+  async rawPuts(bytes: number, from: 'memory' | 'opfs'): Promise<{ ms: number; objects: number }> {
     const size = chunkObjectSize(ATTACHMENT_PART_SIZE)
-    const objects: { id: string; body: Blob; digest: string }[] = []
+    const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('bench-raw', { create: true })
+    const objects: { id: string; body: () => Promise<Blob>; digest: string }[] = []
     for (let made = 0; made < bytes; made += ATTACHMENT_PART_SIZE) {
       const object = new Uint8Array(size)
       for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(object.subarray(at, Math.min(size, at + 65_536)))
       const digest = btoa(String.fromCharCode(...new Uint8Array(await crypto.subtle.digest('SHA-256', object))))
-      objects.push({ id: toHex(crypto.getRandomValues(new Uint8Array(32))), body: new Blob([object]), digest })
+      const id = toHex(crypto.getRandomValues(new Uint8Array(32)))
+      if (from === 'opfs') {
+        const writable = await (await directory.getFileHandle(id, { create: true })).createWritable()
+        await writable.write(object)
+        await writable.close()
+      }
+      const blob = from === 'memory' ? new Blob([object]) : null
+      objects.push({ id, digest, body: async () => blob ?? (await directory.getFileHandle(id)).getFile() })
     }
     const started = performance.now()
     let next = 0
     await Promise.all(Array.from({ length: 4 }, async () => {
       for (let i = next++; i < objects.length; i = next++) {
         const { id, body, digest } = objects[i]!
-        const response = await fetch(`/api/chunks/${id}`, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream', 'content-digest': `sha-256=:${digest}:` }, body })
+        const response = await fetch(`/api/chunks/${id}`, { method: 'PUT', credentials: 'same-origin', headers: { 'content-type': 'application/octet-stream', 'content-digest': `sha-256=:${digest}:` }, body: await body() })
         if (response.status !== 201) throw new Error(`PUT answered ${response.status}`)
         await response.arrayBuffer()
       }
     }))
-    return { ms: performance.now() - started, objects: objects.length }
+    const ms = performance.now() - started
+    await (await navigator.storage.getDirectory()).removeEntry('bench-raw', { recursive: true })
+    return { ms, objects: objects.length }
   },
 
   /** One drain of everything staged, timed from the first missing-check to the commit. */
