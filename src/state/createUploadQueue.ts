@@ -1,4 +1,5 @@
-import { createEffect, createSignal, onCleanup } from 'solid-js'
+import { createEffect, createSignal, on, onCleanup } from 'solid-js'
+import { accountDatabase, loadAccountState } from '../account/keystore'
 import { backupDatabase } from '../backup/backupDatabase'
 import { openStagingStore } from '../backup/StagingStore'
 import type { BackupDB } from '../db/BackupDB'
@@ -32,7 +33,8 @@ const hasWork = (w: OutboxWork | undefined) => !!w && w.chunks + w.commits > 0
  * tab or a worker), this tab asks for the upload lock and drains. The lock makes one drainer of all
  * tabs and the service worker; the others wait in line and take over if it goes away. Work also
  * registers Background Sync, so the service worker finishes it after the tab closes. A drain
- * stopped by something the person must fix (signed out, server full) starts again on `kick()`.
+ * stopped by something the person must fix (signed out, server full) starts again on `kick()`, on
+ * a sign-in and when the connection returns.
  */
 export function createUploadQueue() {
   const db = backupDatabase()
@@ -70,6 +72,10 @@ export function createUploadQueue() {
     if (!registered) void requestBackgroundUpload().then((ok) => (registered = ok))
     if (lastOutcome()?.state !== 'failed') void kick()
   })
+
+  // A sign-in (new session cookie) lets a drain stopped as signed out go on.
+  const account = createLiveQuery(() => loadAccountState(accountDatabase()))
+  createEffect(on(() => account()?.account?.signedInAt, (at, previous) => at !== undefined && at !== previous && void kick(), { defer: true }))
 
   const offOnline = connectivity.onChange((online) => online && void kick())
   onCleanup(() => {

@@ -76,6 +76,26 @@ test.describe('backups in the background', () => {
     })
   })
 
+  test('her session ends mid-backup: the backup says she is signed out, and finishes once she signs in again', async ({ page, context, authenticator, gateway }) => {
+    const backup = await test.step('Ada has chats with 16 MiB of photos and files and a passkey account', () => adaWithChats(page, authenticator, 16))
+    const account = new AccountDriver(page)
+    gateway.answerDelayMs = 250
+
+    await test.step('she backs up now, and her server session ends half-way', async () => {
+      await backup.backUpNow()
+      await gateway.waitForBytes(3 * MiB)
+      await context.clearCookies()
+      await expect(backup.status).toHaveText('Backup paused. You are signed out. Sign in with your passkey to continue.')
+    })
+
+    await test.step('she signs in with her passkey: the backup goes on by itself and finishes', async () => {
+      await page.reload()
+      await account.button('Sign in with passkey').click()
+      await backup.waitUntilBackedUp()
+      expect(gateway.storedTwice()).toEqual([])
+    })
+  })
+
   test('"Soon after changes": a new message is backed up by itself', async ({ page, authenticator, gateway }) => {
     const app = new ChatApp(page)
     const backup = await test.step('Ada has a small set of chats, a passkey account and a first backup', async () => {
