@@ -30,7 +30,27 @@ export class BackupDriver {
 
   /** Settings → Backup → "Automatic backups": Off, Daily or Soon after changes. */
   async setAutomatic(schedule: 'Off' | 'Daily' | 'Soon after changes'): Promise<void> {
-    await this.section.getByRole('combobox', { name: 'Automatic backups' }).selectOption({ label: schedule })
+    const select = this.section.getByRole('combobox', { name: 'Automatic backups' })
+    await select.selectOption({ label: schedule })
+    const value = await select.inputValue()
+    // Kept on the device: wait until it is stored, so leaving the page right after cannot lose it.
+    await expect
+      .poll(() =>
+        this.page.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const request = indexedDB.open('keepsake-backup')
+            request.onsuccess = () => resolve(request.result)
+            request.onerror = () => reject(request.error)
+          })
+          const row = await new Promise<{ automatic?: string } | undefined>((resolve) => {
+            const request = db.transaction('settings').objectStore('settings').get('settings')
+            request.onsuccess = () => resolve(request.result as { automatic?: string } | undefined)
+          })
+          db.close()
+          return row?.automatic
+        }),
+      )
+      .toBe(value)
   }
 
   /** Waits until the status line says the backup is on the server ("Backed up …") and returns it. */
