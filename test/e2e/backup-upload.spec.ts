@@ -67,6 +67,7 @@ test.describe('backing up to the server', () => {
 
     await test.step('no chunk was stored twice, and the server received at most 10% more than the backup', async () => {
       const [snapshot] = await backup.serverSnapshots()
+      test.info().annotations.push({ type: 'bytes received / backup size', description: `${gateway.bytesReceived} / ${snapshot!.sizeBytes}` })
       expect(gateway.storedTwice()).toEqual([])
       expect(gateway.bytesReceived).toBeGreaterThanOrEqual(snapshot!.sizeBytes)
       expect(gateway.bytesReceived).toBeLessThanOrEqual(snapshot!.sizeBytes * 1.1)
