@@ -124,7 +124,8 @@ export function createBackupJob(uploads: UploadQueueStore) {
       online: uploads.connectivity.online, now: Date.now(),
     })
     if (due === null) return
-    if (due <= Date.now()) return void start('automatic')
+    // Started outside the effect, so what `start` reads is not tracked by it.
+    if (due <= Date.now()) return void queueMicrotask(() => void start('automatic'))
     clearTimeout(timer)
     timer = setTimeout(() => setTick((t) => t + 1), Math.min(due - Date.now(), RECHECK_MS))
   })
