@@ -6,6 +6,8 @@ import { useChatDB } from '../../state/useChatDB'
 import { estimateRowHeight, MessageRow } from './MessageRow'
 
 const HIGHLIGHT_MS = 2500
+/** How long opening at a message keeps correcting the scroll position (ms). */
+const SCROLL_INTO_VIEW_MS = 8000
 
 /**
  * A conversation's messages, virtualized: only the rows on screen (plus a few) exist in the page, and
@@ -85,11 +87,13 @@ export function MessageList(props: {
 
   /**
    * Centres a row. The first jump lands where the size estimates put the row; once the rows around it
-   * are read and measured it may be elsewhere, so jump again until it sits in view (a few frames).
+   * are read and measured it may be elsewhere, so jump again until it sits in view. Reading the rows
+   * can take seconds on a busy device, so this keeps trying for a while, not for a number of frames.
    */
   async function scrollIntoView(index: number): Promise<void> {
     const request = ++scrollRequest
-    for (let attempt = 0; attempt < 20 && request === scrollRequest; attempt++) {
+    const deadline = performance.now() + SCROLL_INTO_VIEW_MS
+    while (performance.now() < deadline && request === scrollRequest) {
       virtualizer.scrollToIndex(index, { align: 'center' })
       await new Promise(requestAnimationFrame)
       await new Promise(requestAnimationFrame)
