@@ -8,6 +8,8 @@ import { estimateRowHeight, MessageRow } from './MessageRow'
 const HIGHLIGHT_MS = 2500
 /** How long opening at a message keeps correcting the scroll position (ms). */
 const SCROLL_INTO_VIEW_MS = 8000
+/** Consecutive checks the row must pass in view before opening at it is done. */
+const SETTLED_CHECKS = 5
 
 /**
  * A conversation's messages, virtualized: only the rows on screen (plus a few) exist in the page, and
@@ -93,12 +95,16 @@ export function MessageList(props: {
   async function scrollIntoView(index: number): Promise<void> {
     const request = ++scrollRequest
     const deadline = performance.now() + SCROLL_INTO_VIEW_MS
+    // The list is anchored to its end, so rows measured between the target and the end still move it
+    // after it first shows: it counts as there once it stayed in view for several checks in a row.
+    let settled = 0
     while (performance.now() < deadline && request === scrollRequest) {
       virtualizer.scrollToIndex(index, { align: 'center' })
       await new Promise(requestAnimationFrame)
       await new Promise(requestAnimationFrame)
       const row = scroller.querySelector<HTMLElement>(`[data-index="${index}"]`)
-      if (row && rows.at(index) && isInView(row, scroller)) return
+      settled = row && rows.at(index) && isInView(row, scroller) ? settled + 1 : 0
+      if (settled >= SETTLED_CHECKS) return
     }
   }
   onCleanup(() => clearTimeout(highlightTimer))
