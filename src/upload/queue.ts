@@ -83,8 +83,8 @@ export class UploadQueue {
 
   /**
    * A claimed chunk's staged object and its SHA-256, checked against its row (length and GCM tag):
-   * null when it is missing or torn (a crash while OPFS had not written it all), so it is never sent
-   * damaged. The staged file itself is the body when the sealer recorded its digest; rows from
+   * null when it is missing or torn (a crash before it was wholly written), so it is never sent
+   * damaged. The staged Blob itself is the body when the sealer recorded its digest; rows from
    * before that are read and hashed here.
    */
   async readObject(row: OutboxChunk): Promise<StagedUpload | null> {

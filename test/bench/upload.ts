@@ -3,7 +3,7 @@
  * server (docs/BENCHMARKS.md, Upload). BENCH_UPLOAD_MIB sets the size (default 1024).
  *
  * 1. queue: a page of the app's origin stages that many bytes of sealed-size objects (4 MiB parts)
- *    and drains them through the real queue (Dexie outbox, OPFS staging, fetch with Content-Digest).
+ *    and drains them through the real queue (Dexie outbox, staging area, fetch with Content-Digest).
  * 2. curl: the objects the server stored, PUT again to a fresh server and account by curl, 4 at a
  *    time on kept-alive connections, with Content-Digest and the session cookie.
  * 3. app: sample chats with that many MiB of photos and files, "Back up now" until "Backed up"
@@ -90,7 +90,7 @@ async function main() {
     results.queue = { bytes: staged.storedBytes, chunks: staged.objects, puts: queueWindow.puts, ms: Math.round(drained.ms), MBps: MBps(staged.storedBytes, drained.ms), serverWindowMBps: MBps(staged.storedBytes, queueWindow.ms) }
     console.log('queue', JSON.stringify(results.queue))
 
-    for (const from of ['opfs', 'memory'] as const) {
+    for (const from of ['indexeddb', 'opfs', 'memory'] as const) {
       const raw = await bench(page, (b, [bytes, mode]) => b.rawPuts(bytes, mode), [SIZE_MIB * MiB, from] as const)
       const rawBytes = (raw.objects * staged.storedBytes) / staged.objects
       results[`fetch-${from}`] = { bytes: rawBytes, chunks: raw.objects, ms: Math.round(raw.ms), MBps: MBps(rawBytes, raw.ms) }
@@ -164,7 +164,7 @@ async function main() {
   if (process.exitCode) return
   mkdirSync(join(root, '.bench'), { recursive: true })
   writeFileSync(join(root, '.bench/upload-results.json'), JSON.stringify(results, null, 2))
-  console.table({ queue: results.queue, 'fetch-opfs': results['fetch-opfs'], 'fetch-memory': results['fetch-memory'], curl: results.curl, app: results.app })
+  console.table({ queue: results.queue, 'fetch-indexeddb': results['fetch-indexeddb'], 'fetch-opfs': results['fetch-opfs'], 'fetch-memory': results['fetch-memory'], curl: results.curl, app: results.app })
   console.log(`queue / curl: ${results.queueOverCurl}`)
 }
 
