@@ -159,6 +159,10 @@ test.describe('offline', () => {
     await account.confirmRecoveryKeySaved()
 
     await test.step('offline, Settings still shows her account and that backups can be unlocked here', async () => {
+      // The app works offline once its service worker has precached the shell.
+      await page.evaluate(async () => {
+        await navigator.serviceWorker.ready
+      })
       await network.goOffline()
       await page.reload()
       await expect(account.section).toContainText('Signed in as Rosa')
