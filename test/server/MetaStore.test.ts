@@ -1,30 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { BlobStore } from '../../src/server/stores/BlobStore'
-import { type CredentialRecord, DuplicateCredentialError, type MetaStore, type SessionRecord } from '../../src/server/stores/MetaStore'
+import { DuplicateCredentialError, type MetaStore } from '../../src/server/stores/MetaStore'
 import { type TestStorage, metaBackends, provisionStorage } from './backends'
 import { bytesOf } from './passkeyFlows'
 
-const account = { id: 'acct-1', userHandle: bytesOf(32, 1), displayName: 'Alice', createdAt: 1000 }
-const credential = (id: string, accountId = 'acct-1'): CredentialRecord => ({
-  id,
-  accountId,
-  publicKey: bytesOf(77, 2),
-  counter: 0,
-  transports: ['internal'],
-  backupEligible: true,
-  backedUp: false,
-  name: id,
-  createdAt: 1000,
-  lastUsedAt: null,
-  canUnlock: false,
-})
-const session = (seed: number, credentialId: string | null = 'cred-1'): SessionRecord => ({
-  tokenHash: bytesOf(32, seed),
-  accountId: 'acct-1',
-  credentialId,
-  createdAt: 1000,
-  expiresAt: 10_000,
-})
+import { account, credential, session } from './metaRecords'
 const hex = (seed: number, bytes: number) => Buffer.from(bytesOf(bytes, seed)).toString('hex')
 const chunk = (seed: number, touchedAt = 1000) => ({
   accountId: 'acct-1',

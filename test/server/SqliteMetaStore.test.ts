@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type CredentialRecord, type SessionRecord, refuseRemoval } from '../../src/server/stores/MetaStore'
+import { refuseRemoval } from '../../src/server/stores/MetaStore'
 import { SqliteMetaStore } from '../../src/server/stores/SqliteMetaStore'
 import { sqliteMigrations } from '../../src/server/stores/sqliteMigrations'
 import { bytesOf } from './passkeyFlows'
@@ -21,27 +21,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true })
 })
 
-const account = { id: 'acct-1', userHandle: bytesOf(32, 1), displayName: 'Alice', createdAt: 1000 }
-const credential = (id: string, accountId = 'acct-1'): CredentialRecord => ({
-  id,
-  accountId,
-  publicKey: bytesOf(77, 2),
-  counter: 0,
-  transports: ['internal'],
-  backupEligible: true,
-  backedUp: false,
-  name: id,
-  createdAt: 1000,
-  lastUsedAt: null,
-  canUnlock: false,
-})
-const session = (seed: number, credentialId: string | null = 'cred-1'): SessionRecord => ({
-  tokenHash: bytesOf(32, seed),
-  accountId: 'acct-1',
-  credentialId,
-  createdAt: 1000,
-  expiresAt: 10_000,
-})
+import { account, credential, session } from './metaRecords'
 
 /** What only the SQLite store has: its file, WAL mode and user_version migrations. The shared contract is in MetaStore.test.ts. */
 describe('SqliteMetaStore', () => {
