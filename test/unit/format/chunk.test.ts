@@ -2,9 +2,11 @@ import { blake2b } from '@noble/hashes/blake2.js'
 import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { deriveBackupKeys, importMasterKeyBytes } from '../../../src/format/backupKeys'
-import { chunkObject, chunkObjectSize, openChunk, sealChunk } from '../../../src/format/chunk'
+import { chunkObject, chunkObjectSize, isZero, openChunk, sealChunk } from '../../../src/format/chunk'
 import { createChunkIdHasher } from '../../../src/format/chunkId'
-import { ATTACHMENT_PART_SIZE, CHUNK_HEADER_SIZE } from '../../../src/format/constants'
+import { ATTACHMENT_PART_SIZE, CHUNK_HEADER_SIZE, CHUNK_MAGIC } from '../../../src/format/constants'
+import { concatBytes } from '../../../src/format/keys/bytes'
+import { objectPrelude } from '../../../src/format/objectHeader'
 import { paddedLength } from '../../../src/format/paddedLength'
 
 const P = ATTACHMENT_PART_SIZE
@@ -76,7 +78,52 @@ describe('a sealed chunk', async () => {
     }
   })
 
+  // The AEAD and the id hold, only the padding is not zero: the padding check alone must catch it.
+  for (const [length, at] of [[1, 1], [1, 511], [513, 543], [700, 700], [700, 701], [700, 703], [4097, 4351], [P + 1, P + 131_071], [P + 3, P + 4]]) {
+    it(`of ${length} bytes with padding byte ${at} set (and a valid tag) fails as chunk-corrupt`, async () => {
+      const content = randomBytes(length)
+      const id = idOf(content)
+      const nonce = randomBytes(12)
+      const header = concatBytes(objectPrelude(CHUNK_MAGIC), keys.keyId, nonce)
+      const plaintext = new Uint8Array(paddedLength(length))
+      plaintext.set(content)
+      expect(at).toBeLessThan(plaintext.length)
+      plaintext[at] = 0x01
+      const body = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: nonce, additionalData: concatBytes(header, id) }, keys.chunkEncKey, plaintext)
+      const object = concatBytes(header, new Uint8Array(body))
+      await expect(openChunk(object, id, length, keys, idOf)).rejects.toMatchObject({ code: 'chunk-corrupt', message: 'chunk padding is not zero' })
+    })
+  }
+
   it('refuses to seal an empty chunk (an empty attachment has no parts)', async () => {
     await expect(sealChunk(new Uint8Array(0), new Uint8Array(32), randomBytes(12), keys)).rejects.toThrow(/internal error/)
+  })
+})
+
+describe('the zero-padding check', () => {
+  it('finds a single non-zero byte at any position, whatever the alignment and length', () => {
+    const buffer = new ArrayBuffer(64)
+    for (let offset = 0; offset < 9; offset++) {
+      for (let length = 0; length <= 40; length++) {
+        const bytes = new Uint8Array(buffer, offset, length)
+        bytes.fill(0)
+        expect(isZero(bytes), `offset ${offset}, length ${length}`).toBe(true)
+        for (let at = 0; at < length; at++) {
+          for (const value of [0x01, 0x80, 0xff]) {
+            bytes[at] = value
+            expect(isZero(bytes), `offset ${offset}, length ${length}, byte ${at} = ${value}`).toBe(false)
+            bytes[at] = 0
+          }
+        }
+      }
+    }
+  })
+
+  it('looks only inside its view: non-zero bytes around it do not count', () => {
+    const all = new Uint8Array(32).fill(0xff)
+    all.fill(0, 5, 27)
+    expect(isZero(all.subarray(5, 27))).toBe(true)
+    expect(isZero(all.subarray(4, 27))).toBe(false)
+    expect(isZero(all.subarray(5, 28))).toBe(false)
   })
 })
