@@ -17,7 +17,7 @@ export function RestoreBanner() {
     <Show when={job()}>
       {(j) => (
         <div class="restore-banner">
-          <div class="meter" aria-hidden="true">
+          <div class="meter restore-meter" aria-hidden="true">
             <span class="meter-fill" style={{ width: `${restorePercent(j())}%` }} />
           </div>
           <span>{restoreStatus(j())}</span>

@@ -81,7 +81,7 @@ export function RestoreSection() {
       </Show>
       <Show when={job()}>
         {(j) => (
-          <div class="meter" role="progressbar" aria-label="Restore progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={restorePercent(j())}>
+          <div class="meter restore-meter" role="progressbar" aria-label="Restore progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={restorePercent(j())}>
             <span class="meter-fill" style={{ width: `${restorePercent(j())}%` }} />
           </div>
         )}
