@@ -1,6 +1,7 @@
 import { expose } from 'comlink'
 import { runBackup } from '../src/backup/runBackup'
 import { openStagingStore } from '../src/backup/StagingStore'
+import { BACKUP_LOCK } from '../src/upload/uploadLock'
 import { BackupDB, type SnapshotId } from '../src/db/BackupDB'
 import { ChatDB } from '../src/db/ChatDB'
 import { translateDbError } from '../src/db/translateDbError'
@@ -11,8 +12,6 @@ import { toHex } from '../src/format/hex'
 import type { BackupApi, BackupOutcome } from './backup.api'
 import { connectCryptoWorker } from './crypto.client'
 
-/** One backup at a time per origin, across tabs and workers (DESIGN §5). */
-const BACKUP_LOCK = 'keepsake-backup'
 
 const api: BackupApi = {
   async run(request): Promise<BackupOutcome> {
@@ -33,6 +32,8 @@ const api: BackupApi = {
           })
           return { ok: true, summary } as const
         } finally {
+          // Before the lock goes: the sealers' slot files are closed, so a sweep may delete them.
+          await Promise.allSettled(sealers.map((s) => s.tearDown()))
           db.close()
           chats.close()
         }

@@ -15,7 +15,9 @@ export type SealOutcome = { ok: true; results: PieceResult[] } | { ok: false; co
 export interface CryptoApi {
   setUp(setup: SealerSetup): Promise<void>
   /** FORMAT.md §3–§4: names every piece, seals and stages those the chunk index does not know. */
-  sealJob(pieces: Piece[]): Promise<SealOutcome>
+  sealJob(pieces: Piece[], slot: number): Promise<SealOutcome>
+  /** The run is over: closes the staging files this worker holds open. */
+  tearDown(): Promise<void>
 }
 
 /** The first message a sealing worker gets: the port its CryptoApi is exposed on. */

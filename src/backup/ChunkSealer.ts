@@ -4,7 +4,7 @@ import { chunkObjectSize, sealChunk } from '../format/chunk'
 import type { ChunkIdHasher } from '../format/chunkId'
 import { BACKUP_NONCE_SIZE, BACKUP_TAG_SIZE } from '../format/constants'
 import { toHex } from '../format/hex'
-import type { StagingStore } from './StagingStore'
+import type { StagedObject, StagingStore } from './StagingStore'
 
 /** One chunk's plaintext as the planner hands it over: page bytes, or a slice of an attachment Blob. */
 export type Piece = { kind: 'bytes'; bytes: Uint8Array } | { kind: 'blob'; blob: Blob }
@@ -33,7 +33,8 @@ export interface ChunkSealerOptions {
 export class ChunkSealer {
   constructor(private readonly opts: ChunkSealerOptions) {}
 
-  async sealJob(pieces: readonly Piece[]): Promise<PieceResult[]> {
+  /** Names every piece; seals the new ones and stages them together in `slot` (reserved by the coordinator). */
+  async sealJob(pieces: readonly Piece[], slot: number): Promise<PieceResult[]> {
     const { chunkIdOf, db, store, runId, keys } = this.opts
     const contents: Uint8Array[] = []
     for (const piece of pieces) contents.push(piece.kind === 'bytes' ? piece.bytes : new Uint8Array(await piece.blob.arrayBuffer()))
@@ -53,7 +54,8 @@ export class ChunkSealer {
       return mine
     })
 
-    const staged: OutboxChunk[] = []
+    const rows: OutboxChunk[] = []
+    const objects: StagedObject[] = []
     for (const [i, id] of ids.entries()) {
       const row = claimed.get(id)
       if (!row || ids.indexOf(id) !== i) continue
@@ -61,18 +63,23 @@ export class ChunkSealer {
       // claim was lost, and random 96-bit nonces stay safe far beyond any account's chunk count.
       const nonce = crypto.getRandomValues(new Uint8Array(BACKUP_NONCE_SIZE))
       const sealed = await sealChunk(contents[i]!, idBytes[i]!, nonce, keys)
-      // The object's SHA-256 for the upload's Content-Digest (docs/API.md), taken here in a sealing
-      // worker so the uploader can send the staged file as it is, without reading it into memory.
       const object = new Uint8Array(sealed.header.length + sealed.body.byteLength)
       object.set(sealed.header)
       object.set(new Uint8Array(sealed.body), sealed.header.length)
-      await store.write(id, [object])
       row.state = 'staged'
       row.tag = toHex(object.subarray(object.length - BACKUP_TAG_SIZE))
+      // The object's SHA-256 for the upload's Content-Digest (docs/API.md), taken here in a sealing
+      // worker so the uploader can send the staged file as it is, without reading it into memory.
       row.sha256 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', object)))
-      staged.push(row)
+      rows.push(row)
+      objects.push({ id, bytes: object })
     }
-    await db.chunks.bulkPut(staged)
+    if (objects.length > 0) {
+      // One write for the job; the rows say `staged` only once their objects are written.
+      const placements = await store.writeJob(slot, objects)
+      placements.forEach((at, i) => Object.assign(rows[i]!, at))
+      await db.chunks.bulkPut(rows)
+    }
     return ids.map((id, i) => ({ id, length: contents[i]!.length, sealed: claimed.has(id) && ids.indexOf(id) === i, storedSize: chunkObjectSize(contents[i]!.length) }))
   }
 }

@@ -14,7 +14,7 @@ import type { StagingStore } from './StagingStore'
 
 /** A sealing worker as the coordinator sees it (in-process in tests, a Comlink remote in the app). */
 export interface SealerPort {
-  sealJob(pieces: Piece[]): Promise<PieceResult[]>
+  sealJob(pieces: Piece[], slot: number): Promise<PieceResult[]>
 }
 
 export interface RunBackupOptions {
@@ -44,6 +44,8 @@ export interface BackupSummary {
   /** Plaintext bytes read, hashed and (if new) sealed. */
   bytesRead: number
   manifestBytes: number
+  /** Where the sealed objects were staged. */
+  staging: StagingStore['kind']
 }
 
 /** Pieces sent to a sealer in one call: one attachment part, or many small pages and thumbnails. */
@@ -100,10 +102,10 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
     const which = busy.indexOf(Math.min(...busy))
     busy[which]!++
     const reserved = job.reduce((sum, p) => sum + chunkObjectSize(p.size), 0)
-    await window.reserve(reserved, onWait)
-    const done = sealers[which]!.sealJob(job.map((p) => p.piece))
+    const slot = await window.reserve(reserved, which, sealers.length, onWait)
+    const done = sealers[which]!.sealJob(job.map((p) => p.piece), slot)
       .then(async (results) => {
-        window.settle(reserved, results.reduce((sum, r) => sum + (r.sealed ? r.storedSize : 0), 0))
+        window.settle(slot, reserved, results.reduce((sum, r) => sum + (r.sealed ? r.storedSize : 0), 0))
         results.forEach((result, i) => {
           skeleton.named(job[i]!.seq, result.id, result.length)
           run.bytesDone += result.length
@@ -159,7 +161,7 @@ export async function runBackup(opts: RunBackupOptions): Promise<BackupSummary> 
     })
     return {
       snapshotId: id, parent, chunkCount: run.chunkCount, newChunks: run.newChunks, newBytes: run.newBytes,
-      stagedBytes: run.stagedBytes, bytesRead: run.bytesDone, manifestBytes: manifest.length,
+      stagedBytes: run.stagedBytes, bytesRead: run.bytesDone, manifestBytes: manifest.length, staging: opts.store.kind,
     }
   } catch (e) {
     while (running.size > 0) await Promise.race(running)

@@ -30,6 +30,9 @@ export interface OutboxChunk {
   tag: string
   /** Hex of the staged object's SHA-256 (its upload's Content-Digest); absent on rows staged before it was kept. */
   sha256?: string
+  /** Where the staged object is when it is in an OPFS slot file (docs/UPLOAD.md, "Staging"); absent for IndexedDB. */
+  slot?: number
+  offset?: number
 }
 
 export type RunState = 'running' | 'staged' | 'failed'

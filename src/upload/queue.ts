@@ -1,6 +1,6 @@
 import Dexie from 'dexie'
 import type { BackupDB, ChunkIdHex, OutboxChunk, SnapshotCommit, SnapshotId } from '../db/BackupDB'
-import { releaseStaged } from '../backup/StagingWindow'
+import { releaseStaged, sweepStaging } from '../backup/StagingWindow'
 import type { StagingStore } from '../backup/StagingStore'
 import { BACKUP_TAG_SIZE } from '../format/constants'
 import { fromHex, toHex } from '../format/hex'
@@ -88,13 +88,22 @@ export class UploadQueue {
    * before that are read and hashed here.
    */
   async readObject(row: OutboxChunk): Promise<StagedUpload | null> {
-    const object = await this.store.read(row.id)
+    const object = await this.store.read(row)
     if (!object || object.size !== row.storedSize || object.size < BACKUP_TAG_SIZE) return null
     if (row.tag && toHex(new Uint8Array(await object.slice(object.size - BACKUP_TAG_SIZE).arrayBuffer())) !== row.tag) return null
     const sha256 = row.sha256 ? fromHex(row.sha256, SHA256_SIZE) : null
     if (sha256) return { body: object, sha256 }
     const bytes = new Uint8Array(await object.arrayBuffer())
     return { body: new Blob([bytes]), sha256: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) }
+  }
+
+  /** With nothing left to upload and no backup sealing: frees the staging area's disk space (best effort). */
+  async sweep(): Promise<void> {
+    try {
+      await sweepStaging(this.db, this.store)
+    } catch (e) {
+      console.warn('upload: could not free the staging area yet', e)
+    }
   }
 
   /** The person asked to back up now: everything backing off is due at once. */

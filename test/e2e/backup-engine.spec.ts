@@ -38,12 +38,14 @@ test.describe('backing up to the staging area', () => {
       expect(known.slices.length).toBeGreaterThan(0)
       const search = await backup.searchStaged(known)
       expect(search.bytes, 'the staging area holds at least the sample attachments').toBeGreaterThan(4 * 1024 * 1024)
+      expect(search.files, 'sealed objects wait in slot files on disk').toBeGreaterThan(0)
       expect(search.found).toEqual([])
     })
 
     await test.step('back online it is uploaded; a second backup with nothing changed seals nothing again', async () => {
       await network.goOnline()
       await finishedStatus(backup)
+      await expect.poll(async () => (await backup.searchStaged({ texts: [], slices: [] })).files, { message: 'once uploaded, the staging files give their space back' }).toBe(0)
       await network.goOffline()
       await backup.backUpNow()
       await backup.waitUntilSealed(2)

@@ -4,12 +4,14 @@ import { expect, type APIRequestContext, type Locator, type Page } from '@playwr
 export interface StagingSearch {
   objects: number
   bytes: number
+  /** Slot files in the origin private file system (`keepsake-staging/`). */
+  files: number
   found: string[]
 }
 
 /**
  * Settings → Backup by accessible roles and names, the server's list of snapshots as the page
- * sees it, and a look into the staging area (OPFS `keepsake-staging/`) the way an uploader would see it.
+ * sees it, and a look into the staging area (OPFS slot files in `keepsake-staging/`, or IndexedDB) the way an uploader would see it.
  */
 export class BackupDriver {
   readonly section: Locator
@@ -117,7 +119,11 @@ export class BackupDriver {
     })
   }
 
-  /** Reads every staged object and reports which of `needles` (UTF-8 texts or byte slices) occur in any. */
+  /**
+   * Reads the staging area as an uploader would (every object a `staged` or `uploading` row names:
+   * a slice of an OPFS slot file, or an IndexedDB Blob) and searches every byte the area holds on
+   * disk (whole slot files, all IndexedDB objects) for `needles` (UTF-8 texts or byte slices).
+   */
   async searchStaged(needles: { texts: string[]; slices: number[][] }): Promise<StagingSearch> {
     return this.page.evaluate(async ({ texts, slices }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -125,18 +131,34 @@ export class BackupDriver {
         request.onsuccess = () => resolve(request.result)
         request.onerror = () => reject(request.error)
       })
-      const objects = await new Promise<Blob[]>((resolve, reject) => {
-        const request = db.transaction('staged').objectStore('staged').getAll()
-        request.onsuccess = () => resolve((request.result as { object: Blob }[]).map((row) => row.object))
-        request.onerror = () => reject(request.error)
-      })
+      const all = <T,>(store: string) =>
+        new Promise<T[]>((resolve, reject) => {
+          const request = db.transaction(store).objectStore(store).getAll()
+          request.onsuccess = () => resolve(request.result as T[])
+          request.onerror = () => reject(request.error)
+        })
+      const idbObjects = new Map((await all<{ id: string; object: Blob }>('staged')).map((row) => [row.id, row.object]))
+      const rows = (await all<{ id: string; state: string; storedSize: number; slot?: number; offset?: number }>('chunks')).filter((row) => row.state === 'staged' || row.state === 'uploading')
       db.close()
+      const slotFiles = new Map<string, File>()
+      try {
+        const directory = await (await navigator.storage.getDirectory()).getDirectoryHandle('keepsake-staging')
+        for await (const [name, handle] of (directory as unknown as { entries(): AsyncIterable<[string, FileSystemFileHandle]> }).entries()) slotFiles.set(name, await handle.getFile())
+      } catch (e) {
+        if ((e as { name?: string }).name !== 'NotFoundError') throw e
+      }
+      let objects = 0
+      let bytes = 0
+      for (const row of rows) {
+        const object = row.slot === undefined ? idbObjects.get(row.id) : slotFiles.get(`slot-${row.slot}`)?.slice(row.offset!, row.offset! + row.storedSize)
+        if (!object || object.size !== row.storedSize) continue
+        objects++
+        bytes += object.size
+      }
       const patterns = [...texts.map((t) => ({ label: t, bytes: new TextEncoder().encode(t) })), ...slices.map((s, i) => ({ label: `attachment slice ${i}`, bytes: new Uint8Array(s) }))]
       const found = new Set<string>()
-      let bytes = 0
-      for (const object of objects) {
-        const haystack = new Uint8Array(await object.arrayBuffer())
-        bytes += haystack.length
+      for (const blob of [...idbObjects.values(), ...slotFiles.values()]) {
+        const haystack = new Uint8Array(await blob.arrayBuffer())
         for (const { label, bytes: needle } of patterns) {
           outer: for (let i = haystack.indexOf(needle[0]!); i >= 0 && i <= haystack.length - needle.length; i = haystack.indexOf(needle[0]!, i + 1)) {
             for (let j = 1; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer
@@ -145,7 +167,7 @@ export class BackupDriver {
           }
         }
       }
-      return { objects: objects.length, bytes, found: [...found] }
+      return { objects, bytes, files: slotFiles.size, found: [...found] }
     }, needles)
   }
 }

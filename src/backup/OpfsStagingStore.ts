@@ -1,0 +1,124 @@
+import type { ChunkIdHex } from '../db/BackupDB'
+import { AppError } from '../errors'
+import type { Placement, StagedObject, StagedRef, StagingStore } from './StagingStore'
+
+/** The staging area's directory in the origin private file system. */
+export const STAGING_DIRECTORY = 'keepsake-staging'
+/**
+ * Longest wait for a slot's sync access handle. Chromium has left `createSyncAccessHandle()` pending
+ * for good under heavy OPFS use (docs/BENCHMARKS.md): a backup that waited forever would look stuck,
+ * so it stops as `interrupted` and the next run starts with fresh workers.
+ */
+const OPEN_TIMEOUT_MS = 30_000
+
+/** Sync access handles exist in dedicated workers only; TypeScript's DOM library leaves them out. */
+interface SyncAccessHandle {
+  write(buffer: Uint8Array, options: { at: number }): number
+  close(): void
+}
+type SyncCapableHandle = FileSystemFileHandle & { createSyncAccessHandle(): Promise<SyncAccessHandle> }
+
+/** True in a context that can write the staging area (a dedicated worker with OPFS sync access handles). */
+export function canWriteOpfs(): boolean {
+  return typeof FileSystemFileHandle === 'function' && 'createSyncAccessHandle' in FileSystemFileHandle.prototype && typeof navigator.storage?.getDirectory === 'function'
+}
+
+/** True in a context that can read the staging area (windows, service workers and workers with OPFS). */
+export function canReadOpfs(): boolean {
+  return typeof navigator !== 'undefined' && typeof navigator.storage?.getDirectory === 'function'
+}
+
+const slotName = (slot: number) => `slot-${slot}`
+
+/**
+ * Sealed objects in a fixed set of slot files, `keepsake-staging/slot-<n>` (docs/UPLOAD.md,
+ * "Staging"). A sealing job writes its objects one after another into the one slot the staging
+ * window gave it, through a sync access handle its worker opens once per run and keeps: no file is
+ * created or deleted per chunk. A slot is written again only once no outbox row names it, so the
+ * uploader reads an object as a slice of the slot's File, from disk, without copying it into memory.
+ */
+export class OpfsStagingStore implements StagingStore {
+  readonly kind = 'opfs'
+  private readonly handles = new Map<number, Promise<SyncAccessHandle>>()
+
+  private constructor(private readonly directory: FileSystemDirectoryHandle) {}
+
+  static async open(): Promise<OpfsStagingStore> {
+    const root = await navigator.storage.getDirectory()
+    return new OpfsStagingStore(await root.getDirectoryHandle(STAGING_DIRECTORY, { create: true }))
+  }
+
+  async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
+    const handle = await this.handle(slot)
+    const placements: Placement[] = []
+    let offset = 0
+    for (const { bytes } of objects) {
+      const written = handle.write(bytes, { at: offset })
+      // A short write is how Chromium reports a full OPFS: never record it as staged.
+      if (written !== bytes.length) throw new DOMException(`staging: wrote ${written} of ${bytes.length} bytes`, 'QuotaExceededError')
+      placements.push({ slot, offset })
+      offset += written
+    }
+    // Not truncated: what an earlier, longer job left past `offset` is named by no row, and a slot
+    // file that keeps its size needs no new quota from the browser for its next job. Not flushed: a
+    // crash before the data reaches the disk leaves a torn object, which the uploader detects by its
+    // length and tag, and the next run seals again. The sweep deletes slot files once all is uploaded.
+    return placements
+  }
+
+  async read(ref: StagedRef): Promise<Blob | null> {
+    if (ref.slot === undefined || ref.offset === undefined) return null
+    let file: File
+    try {
+      file = await (await this.directory.getFileHandle(slotName(ref.slot))).getFile()
+    } catch (e) {
+      if ((e as { name?: string }).name === 'NotFoundError') return null
+      throw e
+    }
+    if (file.size < ref.offset + ref.storedSize) return null
+    return file.slice(ref.offset, ref.offset + ref.storedSize)
+  }
+
+  /** Slots are reused, not deleted per object: see `sweep`. */
+  async remove(_ids: readonly ChunkIdHex[]): Promise<void> {}
+
+  async sweep(liveSlots: ReadonlySet<number>): Promise<number> {
+    let removed = 0
+    for await (const name of (this.directory as unknown as { keys(): AsyncIterable<string> }).keys()) {
+      const slot = /^slot-(\d+)$/.exec(name)
+      if (slot && liveSlots.has(Number(slot[1]))) continue
+      try {
+        await this.directory.removeEntry(name)
+        removed++
+      } catch (e) {
+        // A handle a sealing worker still holds: the next sweep takes it.
+        if (!['NotFoundError', 'NoModificationAllowedError', 'InvalidModificationError'].includes((e as { name?: string }).name ?? '')) throw e
+      }
+    }
+    return removed
+  }
+
+  close(): void {
+    for (const opening of this.handles.values()) void opening.then((handle) => handle.close(), () => undefined)
+    this.handles.clear()
+  }
+
+  private handle(slot: number): Promise<SyncAccessHandle> {
+    let opening = this.handles.get(slot)
+    if (!opening) {
+      const name = slotName(slot)
+      opening = withTimeout(this.directory.getFileHandle(name, { create: true }).then((file) => (file as SyncCapableHandle).createSyncAccessHandle()), name)
+      this.handles.set(slot, opening)
+      opening.catch(() => this.handles.delete(slot))
+    }
+    return opening
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('interrupted', `the file storage did not open ${name} within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS)
+  })
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+}
