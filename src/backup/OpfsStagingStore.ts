@@ -5,11 +5,11 @@ import type { Placement, StagedObject, StagedRef, StagingStore } from './Staging
 /** The staging area's directory in the origin private file system. */
 export const STAGING_DIRECTORY = 'keepsake-staging'
 /**
- * Longest wait for a slot's sync access handle. Chromium has left `createSyncAccessHandle()` pending
- * for good under heavy OPFS use (docs/BENCHMARKS.md): a backup that waited forever would look stuck,
- * so it stops as `interrupted` and the next run starts with fresh workers.
+ * Longest wait for a slot's sync access handle. Chromium here has left `createSyncAccessHandle()`
+ * pending for good, now and then, under heavy disk use (docs/BENCHMARKS.md): a job whose slot does
+ * not open in time is staged in IndexedDB instead, and the backup goes on.
  */
-const OPEN_TIMEOUT_MS = 30_000
+export const OPEN_WAIT_MS = 5_000
 
 /** Sync access handles exist in dedicated workers only; TypeScript's DOM library leaves them out. */
 interface SyncAccessHandle {
@@ -41,7 +41,11 @@ export class OpfsStagingStore implements StagingStore {
   readonly kind = 'opfs'
   private readonly handles = new Map<number, Promise<SyncAccessHandle>>()
 
-  private constructor(private readonly directory: FileSystemDirectoryHandle) {}
+  /** `directory`: the staging directory (tests pass their own); `openWaitMs`: see OPEN_WAIT_MS. */
+  constructor(
+    private readonly directory: FileSystemDirectoryHandle,
+    private readonly openWaitMs = OPEN_WAIT_MS,
+  ) {}
 
   static async open(): Promise<OpfsStagingStore> {
     const root = await navigator.storage.getDirectory()
@@ -50,6 +54,17 @@ export class OpfsStagingStore implements StagingStore {
 
   async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
     const handle = await this.handle(slot)
+    if (!handle) throw new AppError('interrupted', `the file storage did not open ${slotName(slot)} within ${this.openWaitMs / 1000} s`)
+    return this.writeWith(handle, slot, objects)
+  }
+
+  /** As `writeJob`, but null at once when the slot's file did not open in time (the caller stages elsewhere). */
+  async tryWriteJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[] | null> {
+    const handle = await this.handle(slot)
+    return handle ? this.writeWith(handle, slot, objects) : null
+  }
+
+  private writeWith(handle: SyncAccessHandle, slot: number, objects: readonly StagedObject[]): Placement[] {
     const placements: Placement[] = []
     let offset = 0
     for (const { bytes } of objects) {
@@ -101,24 +116,28 @@ export class OpfsStagingStore implements StagingStore {
   close(): void {
     for (const opening of this.handles.values()) void opening.then((handle) => handle.close(), () => undefined)
     this.handles.clear()
+    this.stalled.clear()
   }
 
-  private handle(slot: number): Promise<SyncAccessHandle> {
+  /** Slots whose handle is still opening after OPEN_WAIT_MS: not waited for again. */
+  private readonly stalled = new Set<number>()
+
+  /** The slot's handle, opened once and kept; null when it is not open after OPEN_WAIT_MS (or is still stalled). */
+  private async handle(slot: number): Promise<SyncAccessHandle | null> {
     let opening = this.handles.get(slot)
     if (!opening) {
-      const name = slotName(slot)
-      opening = withTimeout(this.directory.getFileHandle(name, { create: true }).then((file) => (file as SyncCapableHandle).createSyncAccessHandle()), name)
+      opening = this.directory.getFileHandle(slotName(slot), { create: true }).then((file) => (file as SyncCapableHandle).createSyncAccessHandle())
       this.handles.set(slot, opening)
-      opening.catch(() => this.handles.delete(slot))
+      opening.then(() => this.stalled.delete(slot), () => (this.handles.delete(slot), this.stalled.delete(slot)))
     }
-    return opening
+    if (this.stalled.has(slot)) return null
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.openWaitMs)))
+    const handle = await Promise.race([opening, late]).finally(() => clearTimeout(timer))
+    if (!handle) {
+      this.stalled.add(slot)
+      console.warn(`staging: ${slotName(slot)} did not open within ${this.openWaitMs / 1000} s; staging its jobs in IndexedDB`)
+    }
+    return handle
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('interrupted', `the file storage did not open ${name} within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }

@@ -41,7 +41,8 @@ export interface StagingStore {
  * else to Blobs in `keepsake-backup`'s `staged` table. Each row records where its object went, so any
  * context (page, service worker) reads either kind.
  */
-class OriginStagingStore implements StagingStore {
+export class OriginStagingStore implements StagingStore {
+  /** `opfs`: null where the origin private file system is missing; `writeToOpfs`: this context has sync access handles. */
   constructor(
     private readonly idb: IdbStagingStore,
     private readonly opfs: OpfsStagingStore | null,
@@ -52,8 +53,10 @@ class OriginStagingStore implements StagingStore {
     return this.writeToOpfs ? 'opfs' : 'indexeddb'
   }
 
-  writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
-    return this.writeToOpfs ? this.opfs!.writeJob(slot, objects) : this.idb.writeJob(slot, objects)
+  async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
+    // A slot file that does not open in time (OpfsStagingStore.OPEN_WAIT_MS): this job goes to IndexedDB.
+    if (this.writeToOpfs) return (await this.opfs!.tryWriteJob(slot, objects)) ?? this.idb.writeJob(slot, objects)
+    return this.idb.writeJob(slot, objects)
   }
 
   async read(ref: StagedRef): Promise<Blob | null> {

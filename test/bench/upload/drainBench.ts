@@ -1,4 +1,5 @@
 import Dexie from 'dexie'
+import { STAGING_DIRECTORY } from '../../../src/backup/OpfsStagingStore'
 import { openStagingStore } from '../../../src/backup/StagingStore'
 import { BackupDB, type ChunkIdHex, type OutboxChunk, type SnapshotId } from '../../../src/db/BackupDB'
 import { chunkObjectSize } from '../../../src/format/chunk'
@@ -13,13 +14,17 @@ import { fetchTransport } from '../../../src/upload/transport'
  * The upload queue alone, in a page of the app's origin (so the app's session cookie applies): a
  * backup's worth of staged objects of the size the engine makes from attachments, with their rows
  * as the sealing workers write them, then one drain through the real queue, transport, Dexie outbox
- * and staging area (IndexedDB Blobs, as the app stages them).
+ * and staging area (OPFS slot files, as the app stages them).
  */
 const bench = {
   /** Stages `bytes` of random objects (ATTACHMENT_PART_SIZE parts, as sealed) with their outbox rows and a commit. */
   async stage(bytes: number): Promise<{ objects: number; storedBytes: number; ids: string[] }> {
     const db = new BackupDB()
-    const store = await openStagingStore(db)
+    // Slot files as the sealing workers leave them (OpfsStagingStore): one 4 MiB part per slot here,
+    // written from the page with a writable stream, since sync access handles exist in workers only.
+    const root = await navigator.storage.getDirectory()
+    await root.removeEntry(STAGING_DIRECTORY, { recursive: true }).catch(() => undefined)
+    const directory = await root.getDirectoryHandle(STAGING_DIRECTORY, { create: true })
     const runId = toHex(crypto.getRandomValues(new Uint8Array(16))) as SnapshotId
     const size = chunkObjectSize(ATTACHMENT_PART_SIZE)
     const rows: OutboxChunk[] = []
@@ -27,10 +32,13 @@ const bench = {
       const object = new Uint8Array(size)
       for (let at = 0; at < size; at += 65_536) crypto.getRandomValues(object.subarray(at, Math.min(size, at + 65_536)))
       const id = toHex(crypto.getRandomValues(new Uint8Array(32))) as ChunkIdHex
-      await store.write(id, [object])
+      const slot = rows.length
+      const writable = await (await directory.getFileHandle(`slot-${slot}`, { create: true })).createWritable()
+      await writable.write(object)
+      await writable.close()
       // As the sealing workers record it (ChunkSealer): the digest the upload announces.
       const sha256 = toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', object)))
-      rows.push({ id, length: ATTACHMENT_PART_SIZE, storedSize: size, state: 'staged', runId, attempts: 0, nextAttemptAt: 0, tag: toHex(object.subarray(size - BACKUP_TAG_SIZE)), sha256 })
+      rows.push({ id, length: ATTACHMENT_PART_SIZE, storedSize: size, state: 'staged', runId, attempts: 0, nextAttemptAt: 0, tag: toHex(object.subarray(size - BACKUP_TAG_SIZE)), sha256, slot, offset: 0 })
     }
     const storedBytes = rows.length * size
     await db.transaction('rw', db.chunks, db.runs, db.commits, async () => {
