@@ -2,7 +2,7 @@ import { expose, transfer } from 'comlink'
 import { isAppError } from '../src/errors'
 import { createChunkIdHasher } from '../src/format/chunkId'
 import { ChunkOpener } from '../src/restore/ChunkOpener'
-import { httpChunkSource } from '../src/restore/httpChunkSource'
+import { createHttpChunkSource } from '../src/restore/httpChunkSource'
 import type { ConnectMessage } from './crypto.api'
 import type { OpenerApi, OpenOutcome } from './restore.api'
 
@@ -12,7 +12,7 @@ let opener: ChunkOpener | undefined
 
 const api: OpenerApi = {
   async setUp(keys) {
-    opener = new ChunkOpener(keys, await createChunkIdHasher(keys.chunkIdKey), httpChunkSource)
+    opener = new ChunkOpener(keys, await createChunkIdHasher(keys.chunkIdKey), createHttpChunkSource())
   },
   async open(request): Promise<OpenOutcome> {
     if (!opener) throw new Error('restore opener: internal error: open before setUp')

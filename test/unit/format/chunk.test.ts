@@ -79,7 +79,8 @@ describe('a sealed chunk', async () => {
   })
 
   // The AEAD and the id hold, only the padding is not zero: the padding check alone must catch it.
-  for (const [length, at] of [[1, 1], [1, 511], [513, 543], [700, 700], [700, 701], [700, 703], [4097, 4351], [P + 1, P + 131_071], [P + 3, P + 4]]) {
+  const paddingBytes: [number, number][] = [[1, 1], [1, 511], [513, 543], [700, 700], [700, 701], [700, 703], [4097, 4351], [P + 1, P + 131_071], [P + 3, P + 4]]
+  for (const [length, at] of paddingBytes) {
     it(`of ${length} bytes with padding byte ${at} set (and a valid tag) fails as chunk-corrupt`, async () => {
       const content = randomBytes(length)
       const id = idOf(content)
