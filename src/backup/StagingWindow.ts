@@ -68,7 +68,8 @@ export class StagingWindow {
     if (bytes > this.capacity) throw new Error(`staging: internal error: ${bytes} bytes cannot fit a ${this.capacity}-byte window`)
     if (sealers > this.slots) throw new Error('staging: internal error: more sealers than slots')
     let waiting = false
-    const channel = typeof BroadcastChannel === 'function' ? new BroadcastChannel(CHANNEL) : null
+    // Opened only to wait: a reservation that fits costs no channel (an IPC to the browser process).
+    let channel: BroadcastChannel | null = null
     try {
       let slot = this.freeSlot(sealer, sealers)
       while (this.held + this.reserved + bytes > this.capacity || slot === undefined) {
@@ -80,6 +81,7 @@ export class StagingWindow {
         slot = this.freeSlot(sealer, sealers)
         if (this.held + this.reserved + bytes <= this.capacity && slot !== undefined) break
         if (!waiting) onWait?.((waiting = true))
+        if (!channel && typeof BroadcastChannel === 'function') channel = new BroadcastChannel(CHANNEL)
         // A release between the look above and this listener is caught by the poll.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, POLL_MS)
