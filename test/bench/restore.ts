@@ -75,6 +75,8 @@ function threadTimes(pids: number[]): Map<string, number> {
         const name = readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim()
         const fields = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
         times.set(`${name}#${tid}`, (Number(fields[11]) + Number(fields[12])) / 100)
+        // System time apart: page faults of fresh buffers and file writes show there.
+        times.set(`${name}#${tid}(sys)`, Number(fields[12]) / 100)
       } catch {
         // the thread ended between the listing and the read
       }
@@ -92,8 +94,38 @@ function threadCpu(seen: Map<string, number>, before: Map<string, number>): stri
     .join(' ')
 }
 
+/**
+ * BENCH_TRACE=1: a Chromium trace of the restore with V8's sampling profiler on (every thread of the
+ * renderer: the page, the restore worker, the openers), written for test/bench/restoreProfile.ts.
+ */
+async function startTrace(page: Page): Promise<{ stop(path: string): Promise<void> }> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Tracing.start', {
+    transferMode: 'ReturnAsStream',
+    traceConfig: { includedCategories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'toplevel'] },
+  })
+  return {
+    async stop(path) {
+      const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)))
+      await cdp.send('Tracing.end')
+      const handle = await done
+      const parts: string[] = []
+      for (;;) {
+        const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle, size: 1 << 20 })
+        parts.push(base64Encoded ? Buffer.from(data, 'base64').toString('utf8') : data)
+        if (eof) break
+      }
+      await cdp.send('IO.close', { handle })
+      mkdirSync(join(root, '.bench'), { recursive: true })
+      writeFileSync(path, parts.join(''))
+      console.log(`trace: ${path}`)
+    },
+  }
+}
+
 async function main() {
-  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true } })
+  // Traced builds keep their function names, so the profile reads without a source map.
+  await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dist, emptyOutDir: true, minify: !process.env.BENCH_TRACE } })
   const server = await KeepsakeServer.launch({ staticDir: dist, env: { LOG_LEVEL: 'warn' } })
   const profileDir = mkdtempSync(join(tmpdir(), 'keepsake-bench-restore-'))
   const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, baseURL: server.url })
@@ -135,10 +167,12 @@ async function main() {
     const threadsBefore = threadTimes(deviceBRenderers())
     const threadsSeen = new Map<string, number>()
     const deviceB = samplePeak(deviceBRenderers, threadsSeen)
+    const trace = process.env.BENCH_TRACE ? await startTrace(page) : null
     const started = performance.now()
     await restore.backups.first().getByRole('button', { name: 'Restore' }).click()
     await expect(restore.status).toHaveText('Restore complete', LONG)
     const seconds = (performance.now() - started) / 1000
+    if (trace) await trace.stop(join(root, `.bench/restore-trace-${BYTES}.json`))
     if (process.env.BENCH_VERBOSE) console.log(`device B renderer threads (CPU s): ${threadCpu(threadsSeen, threadsBefore)}`)
     const memory = { ...sampler.stop(), peakDeviceBRendererMB: Math.round(deviceB.stop() / 1e6) }
     const job = await page.evaluate(async () => {
