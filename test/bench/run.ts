@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { build } from 'vite'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures'
 import { ensureAge, timeAge } from './nativeAge'
+import { startTrace } from './trace'
 import { RssSampler } from './procMemory'
 
 const GiB = 1024 ** 3
@@ -27,7 +28,8 @@ const dist = join(root, '.bench/dist')
 const mbps = (bytes: number, seconds: number) => Math.round(bytes / 1e6 / seconds)
 
 async function main() {
-  await build({ configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)) })
+  // Unminified when traced, so the profile names functions.
+  await build({ configFile: fileURLToPath(new URL('./vite.config.ts', import.meta.url)), build: { minify: !process.env.BENCH_TRACE } })
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' }
   const server = createServer((req, res) => {
     const path = join(dist, (req.url ?? '/').split('?')[0] === '/' ? 'index.html' : req.url!.split('?')[0]!)
@@ -77,7 +79,9 @@ async function main() {
 
     for (const variant of QUICK ? (['hash-wasm'] as const) : (['hash-wasm', 'noble'] as const)) {
       await bench(page, (b) => b.resetBackups(), null)
+      const trace = process.env.BENCH_TRACE && variant === 'hash-wasm' ? await startTrace(page) : null
       const run = await measured(`pipeline-${variant}`, () => bench(page, (b, [v, c, n]) => b.backUp(v, c, n), [variant, CAPACITY, SEALERS] as const))
+      if (trace) await trace.stop(join(root, `.bench/backup-trace-${BYTES}.json`))
       Object.assign(results[`pipeline-${variant}`] as object, { MBps: mbps(run.bytesRead, run.seconds) })
     }
     for (const peer of QUICK ? (['read', 'stage', 'blake2b', 'aes-gcm'] as const) : (['read', 'openpgp', 'libsodium', 'blake2b', 'blake3', 'aes-gcm'] as const)) {
