@@ -126,13 +126,14 @@ export class StagingWindow {
  * deletes their objects and wakes a backup waiting for space. Returns the bytes freed.
  */
 export async function releaseStaged(db: BackupDB, store: StagingStore, ids: readonly ChunkIdHex[]): Promise<number> {
-  const freed = await db.transaction('rw', db.chunks, async () => {
+  const { freed, inDatabase } = await db.transaction('rw', db.chunks, async () => {
     const rows = await db.chunks.bulkGet([...ids])
     const held = rows.filter((row) => row && (row.state === 'staged' || row.state === 'uploading'))
     await db.chunks.bulkUpdate(held.map((row) => ({ key: row!.id, changes: { state: 'done' as const } })))
-    return held.reduce((sum, row) => sum + row!.storedSize, 0)
+    // Objects in slot files stay until the slot is reused or swept; Blobs in IndexedDB go now.
+    return { freed: held.reduce((sum, row) => sum + row!.storedSize, 0), inDatabase: held.filter((row) => row!.slot === undefined).map((row) => row!.id) }
   })
-  await store.remove(ids)
+  if (inDatabase.length > 0) await store.remove(inDatabase)
   if (typeof BroadcastChannel === 'function') {
     const channel = new BroadcastChannel(CHANNEL)
     channel.postMessage(freed)
