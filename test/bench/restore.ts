@@ -18,6 +18,7 @@ import { BackupDriver } from '../e2e/drivers/backup'
 import { chatsFingerprint, RestoreDriver } from '../e2e/drivers/restore'
 import { KeepsakeServer } from '../e2e/drivers/server'
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/fixtures'
+import { startTrace } from './trace'
 import { findChromium, rss, RssSampler } from './procMemory'
 
 const MiB = 1024 * 1024
@@ -92,35 +93,6 @@ function threadCpu(seen: Map<string, number>, before: Map<string, number>): stri
     .sort((a, b) => b[1] - a[1])
     .map(([name, s]) => `${name}:${s.toFixed(1)}`)
     .join(' ')
-}
-
-/**
- * BENCH_TRACE=1: a Chromium trace of the restore with V8's sampling profiler on (every thread of the
- * renderer: the page, the restore worker, the openers), written for test/bench/restoreProfile.ts.
- */
-async function startTrace(page: Page): Promise<{ stop(path: string): Promise<void> }> {
-  const cdp = await page.context().newCDPSession(page)
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReturnAsStream',
-    traceConfig: { includedCategories: ['disabled-by-default-v8.cpu_profiler', 'v8', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'toplevel'] },
-  })
-  return {
-    async stop(path) {
-      const done = new Promise<string>((resolve) => cdp.once('Tracing.tracingComplete', (e) => resolve(e.stream!)))
-      await cdp.send('Tracing.end')
-      const handle = await done
-      const parts: string[] = []
-      for (;;) {
-        const { data, eof, base64Encoded } = await cdp.send('IO.read', { handle, size: 1 << 20 })
-        parts.push(base64Encoded ? Buffer.from(data, 'base64').toString('utf8') : data)
-        if (eof) break
-      }
-      await cdp.send('IO.close', { handle })
-      mkdirSync(join(root, '.bench'), { recursive: true })
-      writeFileSync(path, parts.join(''))
-      console.log(`trace: ${path}`)
-    },
-  }
 }
 
 async function main() {

@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test'
 
 /**
  * BENCH_TRACE=1: a Chromium trace with V8's sampling profiler on every thread of the page's renderer
- * (the page and its workers), written as JSON for test/bench/restoreProfile.ts to sum per thread
+ * (the page and its workers), written as JSON for test/bench/traceProfile.ts to sum per thread
  * and function.
  */
 export async function startTrace(page: Page): Promise<{ stop(path: string): Promise<void> }> {

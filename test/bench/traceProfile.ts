@@ -1,8 +1,8 @@
 /**
- * `tsx test/bench/restoreProfile.ts .bench/restore-trace-<bytes>.json [top]`: where the renderer's
- * JavaScript time went during a restore traced with BENCH_TRACE=1 (bench:restore). Per thread (the
- * page's main thread, the restore worker, the opening workers): sampled time, then the functions with
- * the most self time and the most inclusive time.
+ * `tsx test/bench/traceProfile.ts .bench/<restore|backup>-trace-<bytes>.json [top]`: where the
+ * renderer's JavaScript time went during a run traced with BENCH_TRACE=1 (bench:restore, bench). Per
+ * thread (the page's main thread and each worker): sampled time, then the functions with the most
+ * self time and the most inclusive time.
  */
 import { readFileSync } from 'node:fs'
 
@@ -26,7 +26,7 @@ interface TraceEvent {
 }
 
 const [path, topArg] = process.argv.slice(2)
-if (!path) throw new Error('usage: restoreProfile.ts <trace.json> [top]')
+if (!path) throw new Error('usage: traceProfile.ts <trace.json> [top]')
 const top = Number(topArg ?? 25)
 const raw = JSON.parse(readFileSync(path, 'utf8')) as TraceEvent[] | { traceEvents: TraceEvent[] }
 const events = Array.isArray(raw) ? raw : raw.traceEvents
