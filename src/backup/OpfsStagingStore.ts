@@ -97,18 +97,32 @@ export class OpfsStagingStore implements StagingStore {
   /** Slots are reused, not deleted per object: see `sweep`. */
   async remove(_ids: readonly ChunkIdHex[]): Promise<void> {}
 
+  /**
+   * Deletes slot files no live row names. Best effort, and never long: the caller holds the backup
+   * lock, so a deletion that does not settle within OPEN_WAIT_MS (a file a worker ended by a reload
+   * still holds) ends the sweep; the next one tries again.
+   */
   async sweep(liveSlots: ReadonlySet<number>): Promise<number> {
-    let removed = 0
+    const names: string[] = []
     for await (const name of (this.directory as unknown as { keys(): AsyncIterable<string> }).keys()) {
       const slot = /^slot-(\d+)$/.exec(name)
-      if (slot && liveSlots.has(Number(slot[1]))) continue
-      try {
-        await this.directory.removeEntry(name)
-        removed++
-      } catch (e) {
-        // A handle a sealing worker still holds: the next sweep takes it.
-        if (!['NotFoundError', 'NoModificationAllowedError', 'InvalidModificationError'].includes((e as { name?: string }).name ?? '')) throw e
-      }
+      if (!slot || !liveSlots.has(Number(slot[1]))) names.push(name)
+    }
+    let removed = 0
+    for (const name of names) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.openWaitMs)))
+      const removal = this.directory.removeEntry(name).then(
+        () => 'removed' as const,
+        (e: unknown) => {
+          // A handle a sealing worker still holds, or already gone: the next sweep looks again.
+          if (['NotFoundError', 'NoModificationAllowedError', 'InvalidModificationError'].includes((e as { name?: string }).name ?? '')) return 'kept' as const
+          throw e
+        },
+      )
+      const outcome = await Promise.race([removal, late]).finally(() => clearTimeout(timer))
+      if (outcome === 'late') break
+      if (outcome === 'removed') removed++
     }
     return removed
   }
@@ -133,7 +147,15 @@ export class OpfsStagingStore implements StagingStore {
     if (this.stalled.has(slot)) return null
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.openWaitMs)))
-    const handle = await Promise.race([opening, late]).finally(() => clearTimeout(timer))
+    let handle: SyncAccessHandle | null
+    try {
+      handle = await Promise.race([opening, late]).finally(() => clearTimeout(timer))
+    } catch (e) {
+      // Refused (another handle still holds the file, e.g. one of a worker a reload ended): this
+      // job goes elsewhere, and the next job of this slot asks again.
+      console.warn(`staging: ${slotName(slot)} did not open (${(e as { name?: string }).name ?? 'error'}); staging its job in IndexedDB`)
+      return null
+    }
     if (!handle) {
       this.stalled.add(slot)
       console.warn(`staging: ${slotName(slot)} did not open within ${this.openWaitMs / 1000} s; staging its jobs in IndexedDB`)

@@ -1,5 +1,4 @@
 import type { BackupDB, ChunkIdHex } from '../db/BackupDB'
-import { BACKUP_LOCK } from '../upload/uploadLock'
 import type { StagingStore } from './StagingStore'
 
 /** Staging space a backup may fill before it waits for the uploader (bytes). */
@@ -150,17 +149,4 @@ export async function recoverStaging(db: BackupDB, store: StagingStore): Promise
   await db.chunks.where('state').equals('pending').delete()
   const held = await heldInOutbox(db)
   await store.sweep(held.slots, held.ids)
-}
-
-/**
- * After the uploader emptied the outbox: gives the disk space of the staging area back, if no backup
- * is running (one that runs sweeps when it starts). Returns whether it swept.
- */
-export async function sweepStaging(db: BackupDB, store: StagingStore): Promise<boolean> {
-  if (typeof navigator === 'undefined' || !navigator.locks) return false
-  return navigator.locks.request(BACKUP_LOCK, { ifAvailable: true }, async (lock) => {
-    if (!lock) return false
-    await recoverStaging(db, store)
-    return true
-  })
 }

@@ -135,8 +135,6 @@ export async function drainOutbox(opts: DrainOptions): Promise<DrainOutcome> {
     const due = stop?.kind === 'retry' ? stop.at : await nextWork()
     if (due === null) {
       if (!(await opts.isSealing?.())) {
-        // Everything is on the server: the staging area's files give their disk space back.
-        await queue.sweep()
         await status.phase('idle')
         return { state: 'drained' }
       }

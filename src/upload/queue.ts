@@ -1,6 +1,6 @@
 import Dexie from 'dexie'
 import type { BackupDB, ChunkIdHex, OutboxChunk, SnapshotCommit, SnapshotId } from '../db/BackupDB'
-import { releaseStaged, sweepStaging } from '../backup/StagingWindow'
+import { releaseStaged } from '../backup/StagingWindow'
 import type { StagingStore } from '../backup/StagingStore'
 import { BACKUP_TAG_SIZE } from '../format/constants'
 import { fromHex, toHex } from '../format/hex'
@@ -12,6 +12,8 @@ export interface StagedUpload {
 }
 
 const SHA256_SIZE = 32
+/** Longest wait for a staged object (its file and its last 16 bytes) before it counts as torn. */
+export const READ_TIMEOUT_MS = 20_000
 
 /** Whether a commit can be sent: every chunk `done`; some still to upload; or some forgotten (a new run must seal them). */
 export type Readiness = 'ready' | 'pending' | 'stale'
@@ -88,6 +90,17 @@ export class UploadQueue {
    * before that are read and hashed here.
    */
   async readObject(row: OutboxChunk): Promise<StagedUpload | null> {
+    // A staged object that cannot be read within READ_TIMEOUT_MS counts as torn: its chunk is sealed
+    // again by the next run. A slot file that a worker ended by a reload had open has been seen to
+    // leave reads of it waiting for good (docs/UPLOAD.md, "Staging").
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS)))
+    const object = await Promise.race([this.readChecked(row), late]).finally(() => clearTimeout(timer))
+    if (object === null) console.warn(`upload: staged object of chunk ${row.id} unreadable; it will be sealed again`)
+    return object
+  }
+
+  private async readChecked(row: OutboxChunk): Promise<StagedUpload | null> {
     const object = await this.store.read(row)
     if (!object || object.size !== row.storedSize || object.size < BACKUP_TAG_SIZE) return null
     if (row.tag && toHex(new Uint8Array(await object.slice(object.size - BACKUP_TAG_SIZE).arrayBuffer())) !== row.tag) return null
@@ -95,15 +108,6 @@ export class UploadQueue {
     if (sha256) return { body: object, sha256 }
     const bytes = new Uint8Array(await object.arrayBuffer())
     return { body: new Blob([bytes]), sha256: new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)) }
-  }
-
-  /** With nothing left to upload and no backup sealing: frees the staging area's disk space (best effort). */
-  async sweep(): Promise<void> {
-    try {
-      await sweepStaging(this.db, this.store)
-    } catch (e) {
-      console.warn('upload: could not free the staging area yet', e)
-    }
   }
 
   /** The person asked to back up now: everything backing off is due at once. */

@@ -12,7 +12,11 @@ import { BackupDB, type ChunkIdHex } from '../../../src/db/BackupDB'
  */
 class MemoryDirectory {
   readonly files = new Map<string, Uint8Array>()
-  constructor(private readonly stall = new Set<string>()) {}
+  /** `stall`: files whose handle never opens; `stuck`: files whose removal never settles. */
+  constructor(
+    private readonly stall = new Set<string>(),
+    private readonly stuck = new Set<string>(),
+  ) {}
 
   async getFileHandle(name: string, opts: { create?: boolean } = {}) {
     if (!this.files.has(name)) {
@@ -24,6 +28,8 @@ class MemoryDirectory {
       createSyncAccessHandle: () =>
         this.stall.has(name)
           ? new Promise(() => {})
+          : name === 'slot-7'
+          ? Promise.reject(new DOMException('another handle holds it', 'NoModificationAllowedError'))
           : Promise.resolve({
               write(buffer: Uint8Array, { at }: { at: number }) {
                 const old = files.get(name)!
@@ -40,6 +46,7 @@ class MemoryDirectory {
   }
 
   async removeEntry(name: string) {
+    if (this.stuck.has(name)) return new Promise<void>(() => {})
     if (!this.files.delete(name)) throw new DOMException(name, 'NotFoundError')
   }
 
@@ -55,8 +62,8 @@ const id = (n: number) => n.toString(16).padStart(64, '0') as ChunkIdHex
 const bytes = (length: number, fill: number) => new Uint8Array(length).fill(fill)
 const contents = async (blob: Blob | null) => (blob ? [...new Uint8Array(await blob.arrayBuffer())] : null)
 
-function setUp(stall?: Set<string>) {
-  const directory = new MemoryDirectory(stall)
+function setUp(stall?: Set<string>, stuck?: Set<string>) {
+  const directory = new MemoryDirectory(stall, stuck)
   const opfs = new OpfsStagingStore(directory as unknown as FileSystemDirectoryHandle, OPEN_WAIT_MS)
   const idb = new IdbStagingStore(new BackupDB(`keepsake-backup-store-test-${process.pid}-${++counter}`))
   return { directory, opfs, idb, store: new OriginStagingStore(idb, opfs, true) }
@@ -99,6 +106,8 @@ describe('the staging area in slot files', () => {
     await store.writeJob(1, [{ id: id(2), bytes: bytes(2, 6) }])
     expect(Date.now() - started, 'a stalled slot is not waited for twice').toBeLessThan(OPEN_WAIT_MS - 100)
     expect(await idb.list()).toEqual([id(1), id(2)])
+    // A slot whose file is refused (another handle holds it) sends its job to IndexedDB as well.
+    expect(await store.writeJob(7, [{ id: id(7), bytes: bytes(1, 7) }])).toEqual([{}])
     // Other slots still go to files.
     expect(await store.writeJob(3, [{ id: id(3), bytes: bytes(1, 7) }])).toEqual([{ slot: 3, offset: 0 }])
   })
@@ -111,5 +120,14 @@ describe('the staging area in slot files', () => {
     expect(await store.sweep(new Set([2]), new Set([id(4)]))).toBe(2)
     expect([...directory.files.keys()]).toEqual(['slot-2'])
     expect(await idb.list()).toEqual([id(4)])
+  })
+
+  it('ends a sweep whose deletion does not settle in time, so the backup lock it holds is let go', async () => {
+    const { store, directory } = setUp(undefined, new Set(['slot-1']))
+    for (const slot of [0, 1, 2]) await store.writeJob(slot, [{ id: id(slot), bytes: bytes(1, 1) }])
+    const started = Date.now()
+    expect(await store.sweep(new Set(), new Set())).toBe(1)
+    expect(Date.now() - started).toBeLessThan(OPEN_WAIT_MS + 500)
+    expect([...directory.files.keys()].sort(), 'what was left waits for the next sweep').toEqual(['slot-1', 'slot-2'])
   })
 })

@@ -1,6 +1,9 @@
+import 'fake-indexeddb/auto'
 import { createHash } from 'node:crypto'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import type { ChunkIdHex } from '../../../src/db/BackupDB'
+import type { StagingStore } from '../../../src/backup/StagingStore'
+import { READ_TIMEOUT_MS, UploadQueue } from '../../../src/upload/queue'
 import { UploadHarness } from './UploadHarness'
 
 describe('the upload outbox', () => {
@@ -105,5 +108,33 @@ describe('the upload outbox', () => {
     const rows = await h.db.chunks.bulkGet(commit!.chunkIds)
     expect(commit!.sizeBytes).toBe(rows.reduce((sum, r) => sum + r!.storedSize, 0))
     expect([commit!.state, commit!.committedAt]).toEqual(['waiting', null])
+  })
+
+  it('counts a staged object whose file never answers as torn, rather than waiting on it for good', async () => {
+    const h = await UploadHarness.create()
+    await h.backup.backUp()
+    const [row] = await h.rows('staged')
+    const store = h.backup.store
+    const silent: StagingStore = {
+      kind: 'opfs',
+      read: () => new Promise<Blob | null>(() => {}),
+      writeJob: (slot, objects) => store.writeJob(slot, objects),
+      remove: (ids) => store.remove(ids),
+      sweep: (slots, ids) => store.sweep(slots, ids),
+      close: () => {},
+    }
+    vi.useFakeTimers()
+    try {
+      const reading = new UploadQueue(h.db, silent).readObject(row!)
+      await vi.advanceTimersByTimeAsync(READ_TIMEOUT_MS - 1)
+      let settled = false
+      void reading.then(() => (settled = true))
+      await vi.advanceTimersByTimeAsync(0)
+      expect(settled, 'still waiting just before the limit').toBe(false)
+      await vi.advanceTimersByTimeAsync(1)
+      expect(await reading).toBeNull()
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
