@@ -91,8 +91,7 @@ export class UploadQueue {
    */
   async readObject(row: OutboxChunk): Promise<StagedUpload | null> {
     // A staged object that cannot be read within READ_TIMEOUT_MS counts as torn: its chunk is sealed
-    // again by the next run. A slot file that a worker ended by a reload had open has been seen to
-    // leave reads of it waiting for good (docs/UPLOAD.md, "Staging").
+    // again by the next run, and the drain never waits on one file for good (docs/UPLOAD.md, "Staging").
     let timer: ReturnType<typeof setTimeout> | undefined
     const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS)))
     const object = await Promise.race([this.readChecked(row), late]).finally(() => clearTimeout(timer))
