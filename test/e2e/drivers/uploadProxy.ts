@@ -45,6 +45,16 @@ export class UploadProxy {
     return this.puts.reduce((sum, put) => sum + put.bytes, 0)
   }
 
+  /** Body bytes of the chunk uploads the server answered (whole bodies, not cut off on the way). */
+  get bytesAnswered(): number {
+    return this.puts.filter((put) => put.status !== null).reduce((sum, put) => sum + put.bytes, 0)
+  }
+
+  /** Chunk uploads whose body was cut off before the server answered (a reload, a lost connection). */
+  get cutOff(): number {
+    return this.puts.filter((put) => put.status === null).length
+  }
+
   /** Chunk ids uploaded more than once with a stored answer (201), which must never happen. */
   storedTwice(): string[] {
     const stored = this.puts.filter((p) => p.status === 201).map((p) => p.id)
