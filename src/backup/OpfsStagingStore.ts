@@ -40,6 +40,8 @@ const slotName = (slot: number) => `slot-${slot}`
 export class OpfsStagingStore implements StagingStore {
   readonly kind = 'opfs'
   private readonly handles = new Map<number, Promise<SyncAccessHandle>>()
+  /** Slots whose handle is still opening after OPEN_WAIT_MS: not waited for again. */
+  private readonly stalled = new Set<number>()
 
   /** `directory`: the staging directory (tests pass their own); `openWaitMs`: see OPEN_WAIT_MS. */
   constructor(
@@ -132,9 +134,6 @@ export class OpfsStagingStore implements StagingStore {
     this.handles.clear()
     this.stalled.clear()
   }
-
-  /** Slots whose handle is still opening after OPEN_WAIT_MS: not waited for again. */
-  private readonly stalled = new Set<number>()
 
   /** The slot's handle, opened once and kept; null when it is not open after OPEN_WAIT_MS (or is still stalled). */
   private async handle(slot: number): Promise<SyncAccessHandle | null> {

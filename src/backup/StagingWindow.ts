@@ -43,6 +43,8 @@ export class StagingWindow {
   private held = 0
   /** Slots that rows named at the last look, plus those reserved or staged since. */
   private busy = new Set<number>()
+  /** Slots reserved for jobs still with a sealer (not in the outbox yet). */
+  private readonly reservedSlots = new Set<number>()
 
   private constructor(
     private readonly db: BackupDB,
@@ -111,8 +113,6 @@ export class StagingWindow {
   get used(): number {
     return this.held + this.reserved
   }
-
-  private readonly reservedSlots = new Set<number>()
 
   private freeSlot(sealer: number, sealers: number): number | undefined {
     for (let slot = sealer; slot < this.slots; slot += sealers) if (!this.busy.has(slot)) return slot
