@@ -1,6 +1,5 @@
-import type { ChunkIdHex } from '../db/BackupDB'
-import { AppError } from '../errors'
-import type { Placement, StagedObject, StagedRef, StagingStore } from './StagingStore'
+import { LATE, settleWithin } from '../settleWithin'
+import type { Placement, StagedObject, StagedRef } from './StagingStore'
 
 /** The staging area's directory in the origin private file system. */
 export const STAGING_DIRECTORY = 'keepsake-staging'
@@ -36,9 +35,9 @@ const slotName = (slot: number) => `slot-${slot}`
  * window gave it, through a sync access handle its worker opens once per run and keeps: no file is
  * created or deleted per chunk. A slot is written again only once no outbox row names it, so the
  * uploader reads an object as a slice of the slot's File, from disk, without copying it into memory.
+ * OriginStagingStore puts it together with the IndexedDB store it falls back to.
  */
-export class OpfsStagingStore implements StagingStore {
-  readonly kind = 'opfs'
+export class OpfsStagingStore {
   private readonly handles = new Map<number, Promise<SyncAccessHandle>>()
   /** Slots whose handle is still opening after OPEN_WAIT_MS: not waited for again. */
   private readonly stalled = new Set<number>()
@@ -54,19 +53,10 @@ export class OpfsStagingStore implements StagingStore {
     return new OpfsStagingStore(await root.getDirectoryHandle(STAGING_DIRECTORY, { create: true }))
   }
 
-  async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
+  /** Writes a job's objects one after another into `slot`; null when the slot's file did not open (the caller stages elsewhere). */
+  async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[] | null> {
     const handle = await this.handle(slot)
-    if (!handle) throw new AppError('interrupted', `the file storage did not open ${slotName(slot)} within ${this.openWaitMs / 1000} s`)
-    return this.writeWith(handle, slot, objects)
-  }
-
-  /** As `writeJob`, but null at once when the slot's file did not open in time (the caller stages elsewhere). */
-  async tryWriteJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[] | null> {
-    const handle = await this.handle(slot)
-    return handle ? this.writeWith(handle, slot, objects) : null
-  }
-
-  private writeWith(handle: SyncAccessHandle, slot: number, objects: readonly StagedObject[]): Placement[] {
+    if (!handle) return null
     const placements: Placement[] = []
     let offset = 0
     for (const { bytes } of objects) {
@@ -79,7 +69,7 @@ export class OpfsStagingStore implements StagingStore {
     // Not truncated: what an earlier, longer job left past `offset` is named by no row, and a slot
     // file that keeps its size needs no new quota from the browser for its next job. Not flushed: a
     // crash before the data reaches the disk leaves a torn object, which the uploader detects by its
-    // length and tag, and the next run seals again. The sweep deletes slot files once all is uploaded.
+    // length and tag, and the next run seals again. A run's first sweep deletes slot files no row names.
     return placements
   }
 
@@ -96,9 +86,6 @@ export class OpfsStagingStore implements StagingStore {
     return file.slice(ref.offset, ref.offset + ref.storedSize)
   }
 
-  /** Slots are reused, not deleted per object: see `sweep`. */
-  async remove(_ids: readonly ChunkIdHex[]): Promise<void> {}
-
   /**
    * Deletes slot files no live row names. Best effort, and never long: the caller holds the backup
    * lock, so a deletion that does not settle within OPEN_WAIT_MS (a file a worker ended by a reload
@@ -112,8 +99,6 @@ export class OpfsStagingStore implements StagingStore {
     }
     let removed = 0
     for (const name of names) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), this.openWaitMs)))
       const removal = this.directory.removeEntry(name).then(
         () => 'removed' as const,
         (e: unknown) => {
@@ -122,8 +107,8 @@ export class OpfsStagingStore implements StagingStore {
           throw e
         },
       )
-      const outcome = await Promise.race([removal, late]).finally(() => clearTimeout(timer))
-      if (outcome === 'late') break
+      const outcome = await settleWithin(removal, this.openWaitMs)
+      if (outcome === LATE) break
       if (outcome === 'removed') removed++
     }
     return removed
@@ -144,20 +129,19 @@ export class OpfsStagingStore implements StagingStore {
       opening.then(() => this.stalled.delete(slot), () => (this.handles.delete(slot), this.stalled.delete(slot)))
     }
     if (this.stalled.has(slot)) return null
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.openWaitMs)))
-    let handle: SyncAccessHandle | null
+    let handle: SyncAccessHandle | typeof LATE
     try {
-      handle = await Promise.race([opening, late]).finally(() => clearTimeout(timer))
+      handle = await settleWithin(opening, this.openWaitMs)
     } catch (e) {
       // Refused (another handle still holds the file, e.g. one of a worker a reload ended): this
       // job goes elsewhere, and the next job of this slot asks again.
       console.warn(`staging: ${slotName(slot)} did not open (${(e as { name?: string }).name ?? 'error'}); staging its job in IndexedDB`)
       return null
     }
-    if (!handle) {
+    if (handle === LATE) {
       this.stalled.add(slot)
       console.warn(`staging: ${slotName(slot)} did not open within ${this.openWaitMs / 1000} s; staging its jobs in IndexedDB`)
+      return null
     }
     return handle
   }

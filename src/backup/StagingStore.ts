@@ -54,8 +54,8 @@ export class OriginStagingStore implements StagingStore {
   }
 
   async writeJob(slot: number, objects: readonly StagedObject[]): Promise<Placement[]> {
-    // A slot file that does not open in time (OpfsStagingStore.OPEN_WAIT_MS): this job goes to IndexedDB.
-    if (this.writeToOpfs) return (await this.opfs!.tryWriteJob(slot, objects)) ?? this.idb.writeJob(slot, objects)
+    // A slot file that does not open (in time, OpfsStagingStore.OPEN_WAIT_MS): this job goes to IndexedDB.
+    if (this.writeToOpfs) return (await this.opfs!.writeJob(slot, objects)) ?? this.idb.writeJob(slot, objects)
     return this.idb.writeJob(slot, objects)
   }
 

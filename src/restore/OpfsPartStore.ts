@@ -1,5 +1,6 @@
 import type { RestoreDB } from '../db/RestoreDB'
 import { AppError } from '../errors'
+import { LATE, settleWithin } from '../settleWithin'
 import { partKey, type PartStore, type PartStream } from './PartStore'
 
 const DIRECTORY = 'keepsake-restore'
@@ -91,10 +92,8 @@ export class OpfsPartStore implements PartStore {
   }
 }
 
-function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('interrupted', `the file storage did not open ${name} within ${OPEN_TIMEOUT_MS / 1000} s`)), OPEN_TIMEOUT_MS)
-  })
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
+async function withTimeout<T>(promise: Promise<T>, name: string): Promise<T> {
+  const outcome = await settleWithin(promise, OPEN_TIMEOUT_MS)
+  if (outcome === LATE) throw new AppError('interrupted', `the file storage did not open ${name} within ${OPEN_TIMEOUT_MS / 1000} s`)
+  return outcome
 }

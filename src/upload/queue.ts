@@ -4,6 +4,7 @@ import { releaseStaged } from '../backup/StagingWindow'
 import type { StagingStore } from '../backup/StagingStore'
 import { BACKUP_TAG_SIZE } from '../format/constants'
 import { fromHex, toHex } from '../format/hex'
+import { LATE, settleWithin } from '../settleWithin'
 
 /** A staged object ready to send: its bytes (a file or a Blob) and their SHA-256. */
 export interface StagedUpload {
@@ -92,9 +93,8 @@ export class UploadQueue {
   async readObject(row: OutboxChunk): Promise<StagedUpload | null> {
     // A staged object that cannot be read within READ_TIMEOUT_MS counts as torn: its chunk is sealed
     // again by the next run, and the drain never waits on one file for good (docs/UPLOAD.md, "Staging").
-    let timer: ReturnType<typeof setTimeout> | undefined
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), READ_TIMEOUT_MS)))
-    const object = await Promise.race([this.readChecked(row), late]).finally(() => clearTimeout(timer))
+    const read = await settleWithin(this.readChecked(row), READ_TIMEOUT_MS)
+    const object = read === LATE ? null : read
     if (object === null) console.warn(`upload: staged object of chunk ${row.id} unreadable; it will be sealed again`)
     return object
   }
